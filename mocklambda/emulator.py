@@ -1,0 +1,81 @@
+"""The Emulator: one object that owns every service's state, the event bus and (later) the runtime.
+
+No module-level state: a session server with per-test reset, nested mocks and xdist workers each get their
+own Emulator. MockServer, mock_aws(), the CLI and the pytest plugin are thin shells over it.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Protocol
+
+from mocklambda.config import Config
+from mocklambda.events import EventBus
+from mocklambda.services.base import ServiceProvider
+from mocklambda.services.dynamodb.provider import DynamoDBProvider
+from mocklambda.services.dynamodbstreams.provider import DynamoDBStreamsProvider
+from mocklambda.services.lambda_.provider import LambdaProvider
+from mocklambda.services.s3.provider import S3Provider
+from mocklambda.services.sns.provider import SnsProvider
+from mocklambda.services.sqs.provider import SqsProvider
+
+logger = logging.getLogger(__name__)
+
+PROVIDERS: tuple[type[ServiceProvider[Any]], ...] = (
+    LambdaProvider,
+    S3Provider,
+    DynamoDBProvider,
+    DynamoDBStreamsProvider,
+    SnsProvider,
+    SqsProvider,
+)
+
+
+class Component(Protocol):
+    """Anything with processes or threads of its own (function pools, pollers): reset and stopped with us."""
+
+    def reset(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class Emulator:
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self._errors: list[BaseException] = []
+        self._errors_lock = threading.Lock()
+        self.events = EventBus(on_error=self.record_error)
+        self._components: list[Component] = []
+        self.providers: dict[str, ServiceProvider[Any]] = {cls.service_name: cls(self) for cls in PROVIDERS}
+
+    # -- components -------------------------------------------------------------------------------------
+    def register(self, component: Component) -> None:
+        self._components.append(component)
+
+    def reset(self) -> None:
+        """All state gone: queued work dropped, every component reset (its processes ended), stores emptied."""
+        self.events.reset()
+        for component in self._components:
+            component.reset()
+        for provider in self.providers.values():
+            provider.reset()
+        logger.debug("emulator reset")
+
+    def stop(self) -> None:
+        self.events.stop()
+        for component in self._components:
+            component.stop()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        return self.events.wait_idle(timeout)
+
+    # -- bugs in the mock ---------------------------------------------------------------------------------
+    def record_error(self, exc: BaseException) -> None:
+        """Keep an internal exception so the test that triggered it fails at teardown."""
+        with self._errors_lock:
+            self._errors.append(exc)
+
+    def take_errors(self) -> list[BaseException]:
+        with self._errors_lock:
+            errors, self._errors = self._errors, []
+        return errors

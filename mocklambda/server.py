@@ -1,0 +1,141 @@
+"""MockServer: the Emulator behind a threaded HTTP/1.1 server on loopback, in a background thread.
+
+Keep-alive matters for speed (boto3 reuses connections); per-request log lines are off. On stop, open
+keep-alive connections are shut so no handler thread outlives the server.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import threading
+from types import TracebackType
+from typing import Any
+
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+
+from mocklambda.config import DEFAULT_HOST, DEFAULT_REGION, Config
+from mocklambda.emulator import Emulator
+from mocklambda.gateway import Gateway
+
+logger = logging.getLogger(__name__)
+
+# A keep-alive connection idle this long is closed by the server (clients reconnect transparently).
+IDLE_CONNECTION_TIMEOUT = 120.0
+
+
+class _RequestHandler(WSGIRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = IDLE_CONNECTION_TIMEOUT
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002 - werkzeug's signature
+        logger.debug("%s - " + message, self.address_string(), *args)
+
+
+class _Server(ThreadedWSGIServer):
+    daemon_threads = True
+
+    def __init__(self, host: str, port: int, app: Gateway) -> None:
+        super().__init__(host, port, app, handler=_RequestHandler)  # type: ignore[arg-type]
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+class MockServer:
+    """The whole mock on `http://host:port` (port 0 picks a free one). Start it, point clients at
+    `.endpoint_url`, `.reset()` between tests, `.wait_idle()` for asynchronous deliveries, `.stop()`."""
+
+    def __init__(
+        self,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        region: str = DEFAULT_REGION,
+        account_id: str | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.region = region
+        config = Config(region=region) if account_id is None else Config(account_id=account_id, region=region)
+        self.emulator = Emulator(config)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("MockServer is not started: call start() or use it as a context manager")
+        host = self.host if self.host not in ("0.0.0.0", "") else "127.0.0.1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def account_id(self) -> str:
+        return self.emulator.config.account_id
+
+    def start(self) -> MockServer:
+        if self._server is not None:
+            return self
+        gateway = Gateway(self.emulator)
+        self._server = _Server(self.host, self.port, gateway)
+        self.port = self._server.server_address[1]
+        gateway.endpoint_url = self.endpoint_url
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="mocklambda-server",
+            daemon=True,
+        )
+        self._thread.start()
+        logger.info("mocklambda serving on %s", self.endpoint_url)
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.emulator.stop()
+        logger.info("mocklambda stopped")
+
+    def reset(self) -> None:
+        """All state gone and every function process ended."""
+        self.emulator.reset()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until every queued delivery has drained; False if `timeout` seconds pass first."""
+        return self.emulator.wait_idle(timeout)
+
+    def take_errors(self) -> list[BaseException]:
+        """Internal errors (bugs in the mock) seen since the last call."""
+        return self.emulator.take_errors()
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,12 @@
+"""DynamoDB's state per (account, region). Filled in by the DynamoDB issue."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class DynamoDBStore:
+    account_id: str
+    region: str
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
