@@ -12,7 +12,7 @@ import threading
 from types import TracebackType
 from typing import Any
 
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, select_address_family
 
 from mocklambda.config import DEFAULT_HOST, DEFAULT_REGION, Config
 from mocklambda.emulator import Emulator
@@ -39,7 +39,13 @@ class _Server(ThreadedWSGIServer):
     daemon_threads = True
 
     def __init__(self, host: str, port: int, app: Gateway) -> None:
-        super().__init__(host, port, app, handler=_RequestHandler)  # type: ignore[arg-type]
+        # Bind here rather than in werkzeug, whose bind error path calls sys.exit(): a library must raise.
+        family = select_address_family(host, port)
+        listener = socket.create_server((host, port), family=family, backlog=128)
+        try:
+            super().__init__(host, port, app, handler=_RequestHandler, fd=listener.fileno())
+        finally:
+            listener.close()  # werkzeug holds its own duplicate of the descriptor
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
 

@@ -42,7 +42,7 @@ def test_hits_bug(mocklambda):
         raise LookupError("bug in the mock")
     mocklambda.emulator.providers["lambda"].list_functions = broken
     with pytest.raises(Exception):
-        boto3.client("lambda", config=Config(retries={"max_attempts": 1})).list_functions()
+        boto3.client("lambda", config=Config(retries={"total_max_attempts": 1})).list_functions()
 ''')
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, errors=1)

@@ -24,11 +24,17 @@ def test_server_start_picks_free_port_and_stops():
     server = MockServer().start()
     try:
         assert server.port > 0
-        assert server.endpoint_url == f"http://127.0.0.1:{server.port}"
+        endpoint = server.endpoint_url
+        assert endpoint == f"http://127.0.0.1:{server.port}"
     finally:
         server.stop()
     with pytest.raises(OSError):
-        urllib.request.urlopen(f"{server.endpoint_url}/_mocklambda/health", timeout=2)
+        urllib.request.urlopen(f"{endpoint}/_mocklambda/health", timeout=2)
+
+
+def test_server_start_on_port_in_use_raises_oserror(server):
+    with pytest.raises(OSError):
+        MockServer(port=server.port).start()
 
 
 def test_endpoint_url_before_start_says_what_to_do():

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 from werkzeug.datastructures import EnvironHeaders, Headers
 
@@ -113,8 +114,12 @@ def _unknown_service(route: Route, request_id: str) -> AwsResponse:
         "sns and sqs",
         400,
     )
-    if name in available_services() and supports(name):
-        return serializer_for(name).serialize_error(error, None, request_id)
+    if name in available_services():
+        protocol = load_service_model(name).protocol
+        if supports(name):
+            return serializer_for(name).serialize_error(error, None, request_id)
+        if protocol == "ec2":
+            return _ec2_error(error, request_id)
     return _plain_error(error, request_id)
 
 
@@ -132,6 +137,15 @@ def _internal_failure(route: Route | None, request_id: str, exc: Exception) -> A
         except Exception:  # noqa: BLE001 - fall back to a plain error rather than fail twice
             logger.exception("could not serialize the internal failure")
     return _plain_error(error, request_id)
+
+
+def _ec2_error(error: AwsError, request_id: str) -> AwsResponse:
+    """The EC2 protocol's error document, so EC2 clients can read why they were refused."""
+    body = (
+        f"<Response><Errors><Error><Code>{escape(error.code)}</Code><Message>{escape(error.message)}</Message>"
+        f"</Error></Errors><RequestID>{request_id}</RequestID></Response>"
+    ).encode()
+    return AwsResponse(error.status or 400, Headers({"Content-Type": "text/xml"}), body)
 
 
 def _plain_error(error: AwsError, request_id: str) -> AwsResponse:

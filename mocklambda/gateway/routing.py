@@ -93,24 +93,24 @@ def identify(request: AwsRequest, index: ServiceIndex) -> Route:
     host_match = _AWS_HOST.match(host)
     host_region = host_match.group(2) if host_match else None
     if scope is not None:
-        access_key, region, signing_name = scope
+        signed_key, region, signing_name = scope
         candidates = index.by_signing_name.get(signing_name, ())
         if not candidates:
-            return Route(None, region, access_key, signing_name)
+            return Route(None, region, signed_key, signing_name)
         service = target_service if target_service in candidates else candidates[0]
-        return Route(service, region, access_key, signing_name)
-    access_key = _sigv2_access_key(request)
+        return Route(service, region, signed_key, signing_name)
+    unsigned_key = _sigv2_access_key(request)
     if target_service is not None:
-        return Route(target_service, host_region, access_key)
+        return Route(target_service, host_region, unsigned_key)
     if host_match and host_match.group(1) in index.by_endpoint_prefix:
-        return Route(index.by_endpoint_prefix[host_match.group(1)], host_region, access_key)
+        return Route(index.by_endpoint_prefix[host_match.group(1)], host_region, unsigned_key)
     first_segment = request.path.split("/")[1:2]
     if first_segment and first_segment[0] in index.by_path_prefix:
-        return Route(index.by_path_prefix[first_segment[0]], None, access_key)
+        return Route(index.by_path_prefix[first_segment[0]], None, unsigned_key)
     action = _query_action(request)
-    if action in index.query_actions:
-        return Route(index.query_actions[action], None, access_key)
-    return Route(index.fallback, host_region, access_key)
+    if action is not None and action in index.query_actions:
+        return Route(index.query_actions[action], None, unsigned_key)
+    return Route(index.fallback, host_region, unsigned_key)
 
 
 def _service_from_target(request: AwsRequest, index: ServiceIndex) -> str | None:

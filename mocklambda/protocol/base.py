@@ -80,10 +80,10 @@ def _query_compatible(service_model: ServiceModel, shape: Shape) -> tuple[str, i
 def to_datetime(value: Any) -> _dt.datetime:
     """A provider's timestamp (datetime, epoch seconds, or ISO 8601 text) as an aware UTC datetime."""
     if isinstance(value, _dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=_dt.UTC)
     if isinstance(value, int | float):
-        return _dt.datetime.fromtimestamp(value, tz=_dt.timezone.utc)
+        return _dt.datetime.fromtimestamp(value, tz=_dt.UTC)
     if isinstance(value, str):
         parsed = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.timezone.utc)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.UTC)
     raise TypeError(f"not a timestamp: {value!r}")

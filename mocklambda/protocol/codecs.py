@@ -22,13 +22,13 @@ def supports(service_name: str) -> bool:
     return load_service_model(service_name).protocol in CODECS
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parser_for(service_name: str) -> RequestParser:
     model = load_service_model(service_name)
     return CODECS[model.protocol][0](model)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def serializer_for(service_name: str) -> ResponseSerializer:
     model = load_service_model(service_name)
     return CODECS[model.protocol][1](model)

@@ -12,7 +12,7 @@ def _session() -> botocore.session.Session:
     return botocore.session.Session()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_service_model(service_name: str) -> ServiceModel:
     """The botocore ServiceModel for `service_name` (e.g. 'lambda', 'dynamodbstreams')."""
     return _session().get_service_model(service_name)

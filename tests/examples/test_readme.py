@@ -14,7 +14,7 @@ BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
 
 def test_readme_has_examples():
     assert len(BLOCKS) >= 3
-    assert README.read_text().splitlines()[2:4] == [
+    assert README.read_text().splitlines()[3:5] == [
         "make serve   # the standalone server on http://127.0.0.1:4566",
         "make test    # the whole test suite",
     ]

@@ -17,9 +17,9 @@ def raw(server: MockServer, method: str, path: str, body: bytes = b"", **headers
     request = urllib.request.Request(server.endpoint_url + path, data=body or None, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 def assert_still_serving(server: MockServer) -> None:
@@ -117,7 +117,7 @@ def test_bug_in_provider_is_500_internal_failure_and_kept(server, monkeypatch):
     monkeypatch.setattr(server.emulator.providers["lambda"], "list_functions", broken)
     awslambda = boto3.client("lambda", endpoint_url=server.endpoint_url, region_name="us-east-1",
                              aws_access_key_id="a", aws_secret_access_key="b",
-                             config=boto3.session.Config(retries={"max_attempts": 1}))
+                             config=boto3.session.Config(retries={"total_max_attempts": 1}))
     with pytest.raises(ClientError) as caught:
         awslambda.list_functions()
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
@@ -133,6 +133,6 @@ def test_bug_in_provider_is_reraised_by_mock_aws_at_exit():
             raise KeyError("boom")
 
         aws.emulator.providers["sns"].list_topics = broken
-        sns = boto3.client("sns", config=boto3.session.Config(retries={"max_attempts": 1}))
+        sns = boto3.client("sns", config=boto3.session.Config(retries={"total_max_attempts": 1}))
         with pytest.raises(ClientError):
             sns.list_topics()

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 from typing import Any
 
-from botocore.awsrequest import create_request_object, prepare_request_dict
+from botocore.awsrequest import HeadersDict, create_request_object, prepare_request_dict
 from botocore.model import OperationModel, Shape
 from botocore.parsers import create_parser
 from botocore.response import StreamingBody
@@ -21,7 +21,7 @@ from werkzeug.datastructures import Headers
 from mocklambda.protocol.http import AwsRequest, AwsResponse
 
 ENDPOINT = "http://127.0.0.1:4566"
-TIMESTAMP = dt.datetime(2024, 5, 17, 12, 30, 45, tzinfo=dt.timezone.utc)
+TIMESTAMP = dt.datetime(2024, 5, 17, 12, 30, 45, tzinfo=dt.UTC)
 
 
 def generate(shape: Shape, depth: int = 0, name: str = "v") -> Any:
@@ -110,8 +110,10 @@ def botocore_parse(operation: OperationModel, response: AwsResponse) -> dict[str
     output_shape = operation.output_shape
     http_response: dict[str, Any] = {
         "status_code": response.status,
-        "headers": {k.lower(): v for k, v in response.headers.items()},
+        # Case-insensitive, as the HeadersDict a real client hands to its parser.
+        "headers": HeadersDict({k.lower(): v for k, v in response.headers.items()}),
         "body": body,
+        "context": {"operation_name": operation.name},  # as a real client passes it (event streams need it)
     }
     if output_shape is not None and output_shape.serialization.get("payload"):
         payload = output_shape.members[output_shape.serialization["payload"]]

@@ -1,0 +1,69 @@
+"""`python -m bench`: run every measurement once, print the table, write bench/results/latest.json.
+
+Order matters: moto goes last (importing it hooks every botocore client created afterwards). A section that
+fails is reported as an ERROR row and the others still run; the exit status is 1 if any did.
+"""
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import breakdown, latency, serve, startup
+from bench.report import ERROR, MISS, Row, environment, format_table, write_json
+from bench.stats import Deadline, Summary
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+# The whole run must stay under 3 minutes; loops shorten themselves to fit this budget.
+BUDGET_S = 150.0
+
+
+def _guarded(name: str, section: Callable[[], list[Row]]) -> list[Row]:
+    try:
+        return section()
+    except Exception as exc:  # noqa: BLE001 - one broken section must not hide the other figures
+        traceback.print_exc()
+        return [Row(f"error.{name}", f"error in {name}", repr(exc), ERROR)]
+
+
+def run(deadline: Deadline) -> list[Row]:
+    rows: list[Row] = []
+    baselines: dict[str, tuple[Summary, Summary]] = {}
+
+    def latency_section() -> list[Row]:
+        section_rows, summaries = latency.measure_mocklambda_and_floor(deadline)
+        baselines.update(summaries)
+        return section_rows
+
+    rows += _guarded("latency", latency_section)
+    floors = {label: floor for label, (_mock, floor) in baselines.items()}
+    baseline = baselines.get(latency.CONTEXT_OPERATION.label)
+    if baseline is not None:
+        rows += _guarded("breakdown", lambda: breakdown.measure_transport(deadline, baseline[1]))
+    rows += _guarded("breakdown", lambda: breakdown.measure_app(deadline, floors))
+    rows += _guarded("startup", lambda: startup.measure_in_process(deadline))
+    rows += _guarded("serve", lambda: serve.measure_ready(ROOT, deadline))
+    rows += _guarded("memory", lambda: serve.measure_memory(ROOT, deadline))
+    rows += _guarded("first start", lambda: startup.measure_first_start(ROOT, deadline))
+    if baseline is not None:
+        rows += _guarded("moto", lambda: latency.measure_moto(deadline, baseline))
+    return rows
+
+
+def main() -> int:
+    started = time.perf_counter()
+    rows = run(Deadline(BUDGET_S))
+    elapsed = time.perf_counter() - started
+    print(format_table(rows))
+    misses = sum(row.verdict == MISS for row in rows)
+    errors = sum(row.verdict == ERROR for row in rows)
+    print(f"\n{len(rows)} figures, {misses} missed, {errors} errors, in {elapsed:.1f} s; wrote {RESULTS.relative_to(ROOT)}")
+    write_json(RESULTS, rows, environment(ROOT), elapsed)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
