@@ -1,6 +1,7 @@
 """Section 1: per-call latency of trivial boto3 operations over HTTP, mocklambda against THE FLOOR.
 
-One client per target, reused (keep-alive), 50 warm-up calls, then up to 500 measured calls. mocklambda
+One client per target, reused (keep-alive), 50 warm-up calls, then up to 500 measured calls; mocklambda and
+its floor alternate in rounds of 100 calls, so background load affects both alike. mocklambda
 runs as `MockServer` in a background thread of this process, as under the pytest fixtures; the floor runs
 the same way. moto is measured for context only, last, because importing it adds a botocore event handler
 to every client created afterwards.
@@ -15,11 +16,12 @@ from typing import Any
 from bench.floor import FloorServer
 from bench.operations import OPERATIONS, Operation, make_client
 from bench.report import INFO, SKIP, Row, ms, verdict
-from bench.stats import Deadline, Summary, time_calls
+from bench.stats import Deadline, Summary, time_calls, time_interleaved
 from mocklambda import MockServer
 
 WARMUP_CALLS = 50
 MEASURED_CALLS = 500
+ROUNDS = 5
 LOOP_TIME_CAP_S = 10.0
 RATIO_TARGET = 1.5
 CONTEXT_OPERATION = OPERATIONS[0]  # dynamodb.ListTables, for moto
@@ -30,6 +32,19 @@ def _time_operation(operation: Operation, endpoint_url: str | None, deadline: De
     return time_calls(
         lambda: operation.call(client), MEASURED_CALLS, WARMUP_CALLS, deadline.limit(LOOP_TIME_CAP_S)
     )
+
+
+def _time_against_floor(
+    operation: Operation, mock_url: str, floor_url: str, deadline: Deadline
+) -> tuple[Summary, Summary]:
+    """(mocklambda, floor) summaries, their calls interleaved."""
+    mock_client = make_client(operation.service, mock_url)
+    floor_client = make_client(operation.service, floor_url)
+    summaries = time_interleaved(
+        {"mocklambda": lambda: operation.call(mock_client), "floor": lambda: operation.call(floor_client)},
+        MEASURED_CALLS, WARMUP_CALLS, ROUNDS, deadline.limit(2 * LOOP_TIME_CAP_S),
+    )
+    return summaries["mocklambda"], summaries["floor"]
 
 
 def _note(summary: Summary) -> str:
@@ -64,8 +79,7 @@ def measure_mocklambda_and_floor(deadline: Deadline) -> tuple[list[Row], dict[st
     try:
         for operation in OPERATIONS:
             with FloorServer(operation) as floor_server:
-                floor = _time_operation(operation, floor_server.endpoint_url, deadline)
-            mock = _time_operation(operation, server.endpoint_url, deadline)
+                mock, floor = _time_against_floor(operation, server.endpoint_url, floor_server.endpoint_url, deadline)
             summaries[operation.label] = (mock, floor)
             rows.append(_ratio_row(operation, mock, floor))
     finally:

@@ -63,6 +63,26 @@ def time_calls(call: Callable[[], object], count: int, warmup: int, time_limit_s
     return summarise(durations, truncated=len(durations) < count)
 
 
+def time_interleaved(
+    calls: dict[str, Callable[[], object]], count: int, warmup: int, rounds: int, time_limit_s: float
+) -> dict[str, Summary]:
+    """Like `time_calls` for several callables at once, alternating between them in `rounds` blocks of
+    count/rounds calls, so a burst of background load hits all of them alike and their ratio stays fair."""
+    deadline = time.perf_counter() + time_limit_s
+    for call in calls.values():
+        for _ in range(warmup):
+            call()
+    per_round = max(1, count // rounds)
+    durations: dict[str, list[float]] = {name: [] for name in calls}
+    while any(len(d) < count for d in durations.values()) and time.perf_counter() < deadline:
+        for name, call in calls.items():
+            for _ in range(min(per_round, count - len(durations[name]))):
+                start = time.perf_counter()
+                call()
+                durations[name].append(time.perf_counter() - start)
+    return {name: summarise(d, truncated=len(d) < count) for name, d in durations.items()}
+
+
 def time_samples(sample: Callable[[], float], count: int, time_limit_s: float) -> Summary:
     """Collect up to `count` durations, each returned in seconds by `sample()` (which times itself),
     stopping early once `time_limit_s` has passed."""

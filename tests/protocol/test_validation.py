@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from mocklambda.protocol.errors import AwsError
+from mocklambda.protocol.javaregex import java_to_python_regex
 from mocklambda.protocol.models import load_service_model
-from mocklambda.protocol.validation import java_to_python_regex, validate
+from mocklambda.protocol.validation import validate
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-role"
 LAYER_PATTERN = r"arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+"
