@@ -40,14 +40,13 @@ def run(deadline: Deadline) -> list[Row]:
 
     rows += _guarded("latency", latency_section)
     floors = {label: floor for label, (_mock, floor) in baselines.items()}
-    baseline = baselines.get(latency.CONTEXT_OPERATION.label)
-    if baseline is not None:
-        rows += _guarded("breakdown", lambda: breakdown.measure_transport(deadline, baseline[1]))
+    rows += _guarded("breakdown", lambda: breakdown.measure_transport(deadline))
     rows += _guarded("breakdown", lambda: breakdown.measure_app(deadline, floors))
     rows += _guarded("startup", lambda: startup.measure_in_process(deadline))
     rows += _guarded("serve", lambda: serve.measure_ready(ROOT, deadline))
     rows += _guarded("memory", lambda: serve.measure_memory(ROOT, deadline))
     rows += _guarded("first start", lambda: startup.measure_first_start(ROOT, deadline))
+    baseline = baselines.get(latency.CONTEXT_OPERATION.label)
     if baseline is not None:
         rows += _guarded("moto", lambda: latency.measure_moto(deadline, baseline))
     return rows
@@ -60,7 +59,8 @@ def main() -> int:
     print(format_table(rows))
     misses = sum(row.verdict == MISS for row in rows)
     errors = sum(row.verdict == ERROR for row in rows)
-    print(f"\n{len(rows)} figures, {misses} missed, {errors} errors, in {elapsed:.1f} s; wrote {RESULTS.relative_to(ROOT)}")
+    written = RESULTS.relative_to(ROOT)
+    print(f"\n{len(rows)} figures, {misses} missed, {errors} errors, in {elapsed:.1f} s; wrote {written}")
     write_json(RESULTS, rows, environment(ROOT), elapsed)
     return 1 if errors else 0
 

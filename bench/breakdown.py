@@ -9,6 +9,7 @@ Figures that sit between THE FLOOR and mocklambda:
 """
 from __future__ import annotations
 
+import functools
 import io
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -22,11 +23,12 @@ from werkzeug.test import EnvironBuilder
 from bench.floor import FloorServer
 from bench.operations import OPERATIONS, Operation, make_client
 from bench.report import INFO, SKIP, Row, ms
-from bench.stats import Deadline, Summary, time_calls
+from bench.stats import Deadline, Summary, time_calls, time_interleaved
 
 OPERATION = OPERATIONS[0]  # dynamodb.ListTables, for the transport figures
 WARMUP_CALLS = 50
 MEASURED_CALLS = 500
+ROUNDS = 5
 APP_WARMUP_CALLS = 200
 APP_MEASURED_CALLS = 2000
 LOOP_TIME_CAP_S = 10.0
@@ -64,11 +66,12 @@ def _werkzeug_server(app: WsgiApp) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def _time_boto3(endpoint_url: str, deadline: Deadline) -> Summary:
-    client = make_client(OPERATION.service, endpoint_url)
-    return time_calls(
-        lambda: OPERATION.call(client), MEASURED_CALLS, WARMUP_CALLS, deadline.limit(LOOP_TIME_CAP_S)
-    )
+def _time_boto3_interleaved(endpoints: dict[str, str], deadline: Deadline) -> dict[str, Summary]:
+    clients = {name: make_client(OPERATION.service, url) for name, url in endpoints.items()}
+    calls: dict[str, Callable[[], object]] = {
+        name: functools.partial(OPERATION.call, client) for name, client in clients.items()
+    }
+    return time_interleaved(calls, MEASURED_CALLS, WARMUP_CALLS, ROUNDS, deadline.limit(3 * LOOP_TIME_CAP_S))
 
 
 class _Captured(Exception):
@@ -127,22 +130,28 @@ def _time_app_alone(operation: Operation, deadline: Deadline) -> Summary:
 
 
 def _row(key: str, label: str, summary: Summary, floor: Summary, explanation: str) -> Row:
-    text = f"median {ms(summary.median_ms)}  = {summary.median_ms / floor.median_ms:.2f}x floor  ({explanation})"
+    ratio = summary.median_ms / floor.median_ms
+    text = f"median {ms(summary.median_ms)}  = {ratio:.2f}x floor  ({explanation})"
     return Row(f"breakdown.{key}", label, text, INFO, {"summary": summary.as_dict()})
 
 
-def measure_transport(deadline: Deadline, floor: Summary) -> list[Row]:
-    """The HTTP figures; `floor` is the keep-alive floor's summary for OPERATION."""
+def measure_transport(deadline: Deadline) -> list[Row]:
+    """The HTTP figures, each timed interleaved with a keep-alive floor of its own and compared to it."""
     label = f"breakdown {OPERATION.label}"
-    with FloorServer(OPERATION, close_each_response=True) as closing_floor:
-        closing = _time_boto3(closing_floor.endpoint_url, deadline)
-    with _werkzeug_server(_trivial_app(OPERATION)) as endpoint_url:
-        werkzeug = _time_boto3(endpoint_url, deadline)
+    with (
+        FloorServer(OPERATION) as floor_server,
+        FloorServer(OPERATION, close_each_response=True) as closing_floor,
+        _werkzeug_server(_trivial_app(OPERATION)) as werkzeug_url,
+    ):
+        endpoints = {"floor": floor_server.endpoint_url, "closing": closing_floor.endpoint_url}
+        summaries = _time_boto3_interleaved({**endpoints, "werkzeug": werkzeug_url}, deadline)
+    floor, closing, werkzeug = summaries["floor"], summaries["closing"], summaries["werkzeug"]
+    key = OPERATION.label
     return [
-        _row(f"{OPERATION.label}.floor_no_keepalive", f"{label}: floor, new connection per call", closing, floor,
+        _row(f"{key}.floor_no_keepalive", f"{label}: floor, new connection per call", closing, floor,
              "what losing keep-alive costs alone"),
-        _row(f"{OPERATION.label}.werkzeug_trivial_app", f"{label}: werkzeug server, trivial app", werkzeug,
-             floor, "the HTTP server alone, no mocklambda code"),
+        _row(f"{key}.werkzeug_trivial_app", f"{label}: werkzeug server, trivial app", werkzeug, floor,
+             "the HTTP server alone, no mocklambda code"),
     ]
 
 

@@ -58,14 +58,18 @@ def _ratio_row(operation: Operation, mock: Summary, floor: Summary) -> Row:
         f" (p90 {ms(floor.p90_ms)})  ratio {ratio:.2f}x (target <= {RATIO_TARGET}x)"
         f"{_note(mock)}{_note(floor)}"
     )
-    data = {"ratio": ratio, "target_ratio": RATIO_TARGET, "mocklambda": mock.as_dict(), "floor": floor.as_dict()}
-    return Row(f"latency.{operation.label}", f"latency {operation.label}", text, verdict(ratio, RATIO_TARGET), data)
+    data = {
+        "ratio": ratio, "target_ratio": RATIO_TARGET, "mocklambda": mock.as_dict(), "floor": floor.as_dict()
+    }
+    label = operation.label
+    return Row(f"latency.{label}", f"latency {label}", text, verdict(ratio, RATIO_TARGET), data)
 
 
 def _context_row(key: str, label: str, summary: Summary, floor: Summary, mock: Summary) -> Row:
     text = (
         f"median {ms(summary.median_ms)}  p90 {ms(summary.p90_ms)}"
-        f"  = {summary.median_ms / floor.median_ms:.2f}x floor, {summary.median_ms / mock.median_ms:.2f}x mocklambda"
+        f"  = {summary.median_ms / floor.median_ms:.2f}x floor,"
+        f" {summary.median_ms / mock.median_ms:.2f}x mocklambda"
         f"{_note(summary)}"
     )
     return Row(key, label, text, INFO, {"summary": summary.as_dict()})
@@ -79,7 +83,9 @@ def measure_mocklambda_and_floor(deadline: Deadline) -> tuple[list[Row], dict[st
     try:
         for operation in OPERATIONS:
             with FloorServer(operation) as floor_server:
-                mock, floor = _time_against_floor(operation, server.endpoint_url, floor_server.endpoint_url, deadline)
+                mock, floor = _time_against_floor(
+                    operation, server.endpoint_url, floor_server.endpoint_url, deadline
+                )
             summaries[operation.label] = (mock, floor)
             rows.append(_ratio_row(operation, mock, floor))
     finally:

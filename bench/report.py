@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 PASS, MISS, INFO, SKIP, ERROR = "PASS", "MISS", "INFO", "SKIP", "ERROR"
+VERSIONED = ("mocklambda", "boto3", "botocore", "werkzeug", "moto")
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def environment(root: Path) -> dict[str, Any]:
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "git_commit": _git_commit(root),
-        "versions": {name: _version(name) for name in ("mocklambda", "boto3", "botocore", "werkzeug", "moto")},
+        "versions": {name: _version(name) for name in VERSIONED},
     }
 
 

@@ -30,7 +30,8 @@ STOP_TIMEOUT_S = 5.0
 
 
 class ServeProcess:
-    """`python -m mocklambda serve --port 0` in a subprocess; `start()` returns once the ready line is read."""
+    """`python -m mocklambda serve --port 0` in a subprocess; `start()` returns once it printed its ready
+    line."""
 
     def __init__(self, root: Path) -> None:
         self._root = root
@@ -68,7 +69,8 @@ class ServeProcess:
             while b"\n" not in buffer:
                 remaining = deadline - time.perf_counter()
                 if remaining <= 0 or not selector.select(remaining):
-                    raise TimeoutError(f"no ready line within {timeout_s:.1f} s; stderr: {self._stderr_tail()}")
+                    stderr = self._stderr_tail()
+                    raise TimeoutError(f"no ready line within {timeout_s:.1f} s; stderr: {stderr}")
                 chunk = os.read(stdout.fileno(), 4096)
                 if not chunk:
                     raise RuntimeError(f"server exited before its ready line; stderr: {self._stderr_tail()}")

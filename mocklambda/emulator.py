@@ -6,7 +6,10 @@ own Emulator. MockServer, mock_aws(), the CLI and the pytest plugin are thin she
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import threading
+from pathlib import Path
 from typing import Any, Protocol
 
 from mocklambda.config import Config
@@ -39,6 +42,13 @@ class Component(Protocol):
     def stop(self) -> None: ...
 
 
+class ObjectReader(Protocol):
+    """Reads an object from the object store (S3) for services that take code or data from it.
+    Raises LookupError(code, message) with S3's error code and message when the object cannot be had."""
+
+    def __call__(self, account_id: str, region: str, bucket: str, key: str, version_id: str | None) -> bytes: ...
+
+
 class Emulator:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
@@ -46,7 +56,27 @@ class Emulator:
         self._errors_lock = threading.Lock()
         self.events = EventBus(on_error=self.record_error)
         self._components: list[Component] = []
+        self._data_dir: Path | None = None
+        self._object_reader: ObjectReader | None = None
         self.providers: dict[str, ServiceProvider[Any]] = {cls.service_name: cls(self) for cls in PROVIDERS}
+
+    @property
+    def data_dir(self) -> Path:
+        """A private directory for this emulator's files (code packages, temp dirs); removed by stop()."""
+        with self._errors_lock:
+            if self._data_dir is None:
+                self._data_dir = Path(tempfile.mkdtemp(prefix="mocklambda-"))
+            return self._data_dir
+
+    # -- capabilities one service offers others (never a provider-to-provider import) ---------------------
+    def register_object_reader(self, reader: ObjectReader) -> None:
+        self._object_reader = reader
+
+    def read_object(self, account_id: str, region: str, bucket: str, key: str, version_id: str | None) -> bytes:
+        """An S3 object's bytes; LookupError(code, message) as S3 would answer when it cannot be read."""
+        if self._object_reader is None:
+            raise LookupError("NoSuchBucket", "The specified bucket does not exist")
+        return self._object_reader(account_id, region, bucket, key, version_id)
 
     # -- components -------------------------------------------------------------------------------------
     def register(self, component: Component) -> None:
@@ -65,6 +95,9 @@ class Emulator:
         self.events.stop()
         for component in self._components:
             component.stop()
+        if self._data_dir is not None:
+            shutil.rmtree(self._data_dir, ignore_errors=True)
+            self._data_dir = None
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         return self.events.wait_idle(timeout)

@@ -114,12 +114,12 @@ def test_bug_in_provider_is_500_internal_failure_and_kept(server, monkeypatch):
     def broken(context, params):
         raise KeyError("boom")
 
-    monkeypatch.setattr(server.emulator.providers["lambda"], "list_functions", broken)
-    awslambda = boto3.client("lambda", endpoint_url=server.endpoint_url, region_name="us-east-1",
-                             aws_access_key_id="a", aws_secret_access_key="b",
-                             config=boto3.session.Config(retries={"total_max_attempts": 1}))
+    monkeypatch.setattr(server.emulator.providers["sns"], "list_topics", broken)
+    sns = boto3.client("sns", endpoint_url=server.endpoint_url, region_name="us-east-1",
+                       aws_access_key_id="a", aws_secret_access_key="b",
+                       config=boto3.session.Config(retries={"total_max_attempts": 1}))
     with pytest.raises(ClientError) as caught:
-        awslambda.list_functions()
+        sns.list_topics()
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
     assert caught.value.response["Error"]["Code"] == "InternalFailure"
     errors = server.take_errors()

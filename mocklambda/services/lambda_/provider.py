@@ -1,16 +1,34 @@
-"""AWS Lambda's API (rest-json, 2015-03-31). Owns LambdaStore; executes nothing itself."""
+"""AWS Lambda's API (rest-json, 2015-03-31): the provider, composed of one mixin per operation family.
+
+Owns LambdaStore; executes nothing itself (execution is the runtime's). Each family lives in its own module:
+functions.py (functions and code), versions.py (versions and aliases), policy.py (resource policies),
+layers.py, settings.py (tags, account settings, reserved and provisioned concurrency), invoke_configs.py
+(asynchronous invocation settings), urls.py (function URLs), event_source_mappings.py.
+"""
 from __future__ import annotations
 
-from typing import Any
-
-from mocklambda.services.base import RequestContext, ServiceProvider
+from mocklambda.services.base import ServiceProvider
+from mocklambda.services.lambda_.event_source_mappings import EventSourceMappingOperations
+from mocklambda.services.lambda_.functions import FunctionOperations
+from mocklambda.services.lambda_.invoke_configs import EventInvokeConfigOperations
+from mocklambda.services.lambda_.layers import LayerOperations
 from mocklambda.services.lambda_.models import LambdaStore
+from mocklambda.services.lambda_.policy import PolicyOperations
+from mocklambda.services.lambda_.settings import SettingsOperations
+from mocklambda.services.lambda_.urls import FunctionUrlOperations
+from mocklambda.services.lambda_.versions import VersionOperations
 
 
-class LambdaProvider(ServiceProvider[LambdaStore]):
+class LambdaProvider(
+    FunctionOperations,
+    VersionOperations,
+    PolicyOperations,
+    LayerOperations,
+    SettingsOperations,
+    EventInvokeConfigOperations,
+    FunctionUrlOperations,
+    EventSourceMappingOperations,
+    ServiceProvider[LambdaStore],
+):
     service_name = "lambda"
     store_type = LambdaStore
-
-    def list_functions(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        store = self.stores[context]
-        return {"Functions": [store.functions[name] for name in sorted(store.functions)]}
