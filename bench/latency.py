@@ -1,17 +1,16 @@
 """Section 1: per-call latency of trivial boto3 operations over HTTP, mocklambda against THE FLOOR.
 
 One client per target, reused (keep-alive), 50 warm-up calls, then up to 500 measured calls; mocklambda and
-its floor alternate in rounds of 100 calls, so background load affects both alike. mocklambda
-runs as `MockServer` in a background thread of this process, as under the pytest fixtures; the floor runs
-the same way. moto is measured for context only, last, because importing it adds a botocore event handler
-to every client created afterwards.
+its floor alternate in rounds of 100 calls, so background load affects both alike. mocklambda runs as
+`MockServer` in a background thread of this process, as under the pytest fixtures; the floor runs the same
+way. moto is measured for context only (not interleaved), last, because importing it adds a botocore event
+handler to every client created afterwards.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from bench.floor import FloorServer
 from bench.operations import OPERATIONS, Operation, make_client
@@ -130,7 +129,7 @@ def measure_moto(deadline: Deadline, baseline: tuple[Summary, Summary]) -> list[
     except ImportError as exc:
         note = f"moto not importable ({exc}); `pip install -c constraints.txt -e '.[bench]'` adds it"
         return [Row("context.moto", "context moto", note, SKIP)]
-    variants: list[tuple[str, str, Any]] = [
+    variants: list[tuple[str, str, Callable[[Deadline], Summary]]] = [
         ("mock_aws", f"context moto mock_aws {label}", _moto_mock_aws),
         ("server", f"context moto ThreadedMotoServer {label}", _moto_server),
     ]

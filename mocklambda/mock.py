@@ -15,13 +15,14 @@ import unittest
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, TypeVar, overload
-
-import responses
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from mocklambda import redirect
 from mocklambda.config import DEFAULT_REGION
 from mocklambda.server import MockServer
+
+if TYPE_CHECKING:
+    import responses
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,6 +68,8 @@ def activate(server: MockServer) -> Iterator[MockServer]:
 
 def _requests_mock(endpoint_url: str) -> responses.RequestsMock:
     """`requests` calls to AWS host names are answered by the mock; all other hosts pass through."""
+    import responses  # imported here: it pulls in requests, ~60 ms that users without mock_aws() never pay
+
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)
 
     def callback(request: Any) -> tuple[int, dict[str, str], bytes]:

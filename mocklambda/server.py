@@ -1,71 +1,17 @@
-"""MockServer: the Emulator behind a threaded HTTP/1.1 server on loopback, in a background thread.
-
-Keep-alive matters for speed (boto3 reuses connections); per-request log lines are off. On stop, open
-keep-alive connections are shut so no handler thread outlives the server.
-"""
+"""MockServer: the Emulator behind a threaded HTTP/1.1 keep-alive server on loopback, in a background thread."""
 from __future__ import annotations
 
 import contextlib
 import logging
-import socket
 import threading
 from types import TracebackType
-from typing import Any
-
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, select_address_family
 
 from mocklambda.config import DEFAULT_HOST, DEFAULT_REGION, Config
 from mocklambda.emulator import Emulator
 from mocklambda.gateway import Gateway
+from mocklambda.httpserver import HttpServer
 
 logger = logging.getLogger(__name__)
-
-# A keep-alive connection idle this long is closed by the server (clients reconnect transparently).
-IDLE_CONNECTION_TIMEOUT = 120.0
-
-
-class _RequestHandler(WSGIRequestHandler):
-    protocol_version = "HTTP/1.1"
-    timeout = IDLE_CONNECTION_TIMEOUT
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002 - werkzeug's signature
-        logger.debug("%s - " + message, self.address_string(), *args)
-
-
-class _Server(ThreadedWSGIServer):
-    daemon_threads = True
-
-    def __init__(self, host: str, port: int, app: Gateway) -> None:
-        # Bind here rather than in werkzeug, whose bind error path calls sys.exit(): a library must raise.
-        family = select_address_family(host, port)
-        listener = socket.create_server((host, port), family=family, backlog=128)
-        try:
-            super().__init__(host, port, app, handler=_RequestHandler, fd=listener.fileno())
-        finally:
-            listener.close()  # werkzeug holds its own duplicate of the descriptor
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-
 
 class MockServer:
     """The whole mock on `http://host:port` (port 0 picks a free one). Start it, point clients at
@@ -83,7 +29,7 @@ class MockServer:
         self.region = region
         config = Config(region=region) if account_id is None else Config(account_id=account_id, region=region)
         self.emulator = Emulator(config)
-        self._server: _Server | None = None
+        self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -103,11 +49,11 @@ class MockServer:
         if self._server is not None:
             return self
         gateway = Gateway(self.emulator)
-        self._server = _Server(self.host, self.port, gateway)
+        self._server = HttpServer(self.host, self.port, gateway)
         self.port = self._server.server_address[1]
         gateway.endpoint_url = self.endpoint_url
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="mocklambda-server",
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.5}, name="mocklambda-server",
             daemon=True,
         )
         self._thread.start()
@@ -118,9 +64,7 @@ class MockServer:
         server, self._server = self._server, None
         if server is None:
             return
-        server.shutdown()
-        server.close_connections()
-        server.server_close()
+        server.stop()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.emulator.stop()
