@@ -8,6 +8,7 @@ It knows nothing of AWS; the WSGI app (gateway/) does all the work.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import socket
@@ -230,16 +231,12 @@ class HttpServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         with self._connections_lock:
             connections = list(self._connections)
         for connection in connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         self.server_close()
 
     def _wake_accept_loop(self) -> None:
         # serve_forever() notices shutdown only when its select() returns: a connection makes it return now.
         host, port = self.server_address[:2]
-        try:
-            socket.create_connection((host, port), timeout=1).close()
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            socket.create_connection((str(host), int(port)), timeout=1).close()

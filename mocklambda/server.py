@@ -1,7 +1,6 @@
 """MockServer: the Emulator behind a threaded HTTP/1.1 keep-alive server on loopback, in a background thread."""
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 from types import TracebackType
