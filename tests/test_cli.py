@@ -100,6 +100,6 @@ def test_aws_cli_against_server(served, command, key):
 @pytest.mark.skipif(shutil.which("aws", path=os.path.dirname(sys.executable)) is None,
                     reason="the AWS CLI is installed with the dev extras")
 def test_aws_cli_sees_aws_error(served):
-    result = aws_cli(served, "lambda", "get-account-settings")
+    result = aws_cli(served, "lambda", "list-code-signing-configs")
     assert result.returncode != 0
     assert "NotImplemented" in result.stderr

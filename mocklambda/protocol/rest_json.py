@@ -228,11 +228,20 @@ class RestJsonSerializer:
         headers["X-Amzn-ErrorType"] = code
         headers["x-amzn-RequestId"] = request_id
         headers.setdefault("Content-Type", JSON_CONTENT_TYPE)
-        document: dict[str, Any] = {"Type": "User" if error.sender_fault else "Server", "message": error.message}
+        document: dict[str, Any] = {"Type": "User" if error.sender_fault else "Server"}
+        document[self._message_key(error)] = error.message
         document.update(self._error_fields(error, headers))
         for key, value in error.headers.items():
             headers[key] = value
         return AwsResponse(status=error_status(self._service_model, error), headers=headers, body=_dump_json(document))
+
+    def _message_key(self, error: AwsError) -> str:
+        """The message travels under the error shape's own member name (Lambda's shapes say `Message`), so
+        clients see it as a member too; `message` when the shape declares none."""
+        shape = error_shape(self._service_model, error.code)
+        if shape is not None and "Message" in shape.members:
+            return "Message"
+        return "message"
 
     def _error_fields(self, error: AwsError, headers: Headers) -> dict[str, Any]:
         shape = error_shape(self._service_model, error.code)

@@ -51,11 +51,11 @@ def test_request_id_header(client):
 
 def test_operation_not_implemented_answers_501_naming_it(client):
     with pytest.raises(ClientError) as caught:
-        client("lambda").get_account_settings()
+        client("lambda").list_code_signing_configs()
     error = caught.value.response
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert error["Error"]["Code"] == "NotImplemented"
-    assert "lambda.GetAccountSettings" in error["Error"]["Message"]
+    assert "lambda.ListCodeSigningConfigs" in error["Error"]["Message"]
 
 
 def test_twelve_digit_access_key_acts_in_that_account(client):

@@ -171,7 +171,8 @@ def test_error_resource_not_found_is_404_with_code_and_message() -> None:
     assert response.status == 404
     assert parsed["Error"] == {"Code": "ResourceNotFoundException", "Message": error.message}
     assert response.headers["x-amzn-RequestId"] == REQUEST_ID
-    assert json.loads(response.body) == {"Type": "User", "message": error.message}  # type: ignore[arg-type]
+    # Lambda's error shapes declare `Message`: AWS sends it under that name, so it is also a member.
+    assert json.loads(response.body) == {"Type": "User", "Message": error.message}  # type: ignore[arg-type]
 
 
 def test_error_too_many_requests_is_429_with_type_and_reason_fields() -> None:

@@ -31,6 +31,10 @@ class FunctionVersion:
 
     config: dict[str, Any]
     code: StoredCode | None
+    # For a version published by PublishVersion: $LATEST's configuration and code (state members left out)
+    # as they were when it was published, so that publishing again with nothing changed returns this version
+    # even when PublishVersion gave it a Description of its own.
+    published_from: dict[str, Any] | None = None
 
     @property
     def version(self) -> str:
@@ -95,6 +99,7 @@ class Layer:
 @dataclass
 class EventSourceMapping:
     config: dict[str, Any]  # EventSourceMappingConfiguration as the API returns it
+    tags: dict[str, str] = field(default_factory=dict)  # TagResource on its ARN, and Tags on create
 
 
 @dataclass
