@@ -14,6 +14,9 @@ from typing import Any, Protocol
 
 from mocklambda.config import Config
 from mocklambda.events import EventBus
+from mocklambda.function_logs import FunctionLogs
+from mocklambda.runtime import Runtime, RuntimeConfig
+from mocklambda.runtime.zygote import ZygoteLauncher
 from mocklambda.services.base import ServiceProvider
 from mocklambda.services.dynamodb.provider import DynamoDBProvider
 from mocklambda.services.dynamodbstreams.provider import DynamoDBStreamsProvider
@@ -58,6 +61,14 @@ class Emulator:
         self._components: list[Component] = []
         self._data_dir: Path | None = None
         self._object_reader: ObjectReader | None = None
+        # Function processes end before anything else is reset or removed: registered first.
+        self.function_logs = FunctionLogs()
+        self.runtime = Runtime(RuntimeConfig.from_config(self.config, self.data_dir / "runtime"),
+                               log_sink=self.function_logs.append)
+        if self.config.zygote:
+            # Python functions fork from a pre-initialised interpreter, started on the first cold start.
+            self.runtime.register_launcher("python3", ZygoteLauncher())
+        self.register(self.runtime)
         self.providers: dict[str, ServiceProvider[Any]] = {cls.service_name: cls(self) for cls in PROVIDERS}
 
     @property
@@ -67,6 +78,10 @@ class Emulator:
             if self._data_dir is None:
                 self._data_dir = Path(tempfile.mkdtemp(prefix="mocklambda-"))
             return self._data_dir
+
+    def set_endpoint_url(self, endpoint_url: str) -> None:
+        """Where function processes reach this mock (AWS_ENDPOINT_URL); known once the server listens."""
+        self.runtime.config.endpoint_url = endpoint_url
 
     # -- capabilities one service offers others (never a provider-to-provider import) ---------------------
     def register_object_reader(self, reader: ObjectReader) -> None:
@@ -89,6 +104,7 @@ class Emulator:
             component.reset()
         for provider in self.providers.values():
             provider.reset()
+        self.function_logs.reset()
         logger.debug("emulator reset")
 
     def stop(self) -> None:

@@ -51,6 +51,7 @@ class MockServer:
         self._server = HttpServer(self.host, self.port, gateway)
         self.port = self._server.server_address[1]
         gateway.endpoint_url = self.endpoint_url
+        self.emulator.set_endpoint_url(self.endpoint_url)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.5}, name="mocklambda-server",
             daemon=True,

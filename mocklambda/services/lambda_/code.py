@@ -33,6 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from mocklambda.protocol import AwsError
 from mocklambda.services.base import RequestContext
+from mocklambda.services.lambda_.errors import invalid
 from mocklambda.services.lambda_.models import StoredCode
 
 if TYPE_CHECKING:
@@ -58,12 +59,8 @@ NOT_A_ZIP = "Could not unzip uploaded file. Please check your file, then try to 
 HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
-def _invalid(message: str) -> AwsError:
-    return AwsError("InvalidParameterValueException", message, fields={"Type": "User"})
-
-
 def too_large_unzipped(limit: int = MAX_UNZIPPED_SIZE) -> AwsError:
-    return _invalid(f"Unzipped size must be smaller than {limit} bytes")
+    return invalid(f"Unzipped size must be smaller than {limit} bytes")
 
 
 def store_for(emulator: Emulator) -> CodeStore:
@@ -78,13 +75,13 @@ def store_content(provider: ServiceProvider[Any], context: RequestContext, conte
     s3 = [content.get(key) for key in ("S3Bucket", "S3Key", "S3ObjectVersion")]
     if zip_file is not None:
         if any(s3):
-            raise _invalid("Please do not provide other FunctionCode parameters when providing a ZipFile.")
+            raise invalid("Please do not provide other FunctionCode parameters when providing a ZipFile.")
         _check_direct_upload(context, zip_file)
         data = bytes(zip_file)
     elif s3[0] and s3[1]:
         data = _read_s3_object(provider.emulator, context, s3[0], s3[1], s3[2])
     else:
-        raise _invalid("Please provide a source for function code.")
+        raise invalid("Please provide a source for function code.")
     return store_for(provider.emulator).store_zip(data)
 
 
@@ -114,7 +111,7 @@ def _read_s3_object(
         return emulator.read_object(context.account_id, context.region, bucket, key, version)
     except LookupError as exc:
         code, message = (tuple(exc.args) + ("", ""))[:2]
-        raise _invalid(f"Error occurred while GetObject. S3 Error Code: {code}. S3 Error Message: {message}") from exc
+        raise invalid(f"Error occurred while GetObject. S3 Error Code: {code}. S3 Error Message: {message}") from exc
 
 
 class CodeStore:
@@ -205,7 +202,7 @@ class _Extraction:
         try:
             archive = zipfile.ZipFile(io.BytesIO(self.data))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
-            raise _invalid(NOT_A_ZIP) from exc
+            raise invalid(NOT_A_ZIP) from exc
         with archive:
             entries = [self._entry(info) for info in archive.infolist()]
             self._check_sizes(entries)
@@ -228,12 +225,12 @@ class _Extraction:
     def _entry(self, info: zipfile.ZipInfo) -> _Entry:
         name = info.filename
         if "\x00" in name or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
-            raise _invalid(f"{NOT_A_ZIP} The entry {name!r} has an absolute path.")
+            raise invalid(f"{NOT_A_ZIP} The entry {name!r} has an absolute path.")
         parts = tuple(part for part in re.split(r"[/\\]", name) if part not in ("", "."))
         if ".." in parts:
-            raise _invalid(f"{NOT_A_ZIP} The entry {name!r} points outside the package ('..').")
+            raise invalid(f"{NOT_A_ZIP} The entry {name!r} points outside the package ('..').")
         if not parts and not info.is_dir():
-            raise _invalid(NOT_A_ZIP)
+            raise invalid(NOT_A_ZIP)
         mode = (info.external_attr >> 16) & 0xFFFF if info.create_system == 3 else 0
         return _Entry(info, parts, mode)
 
@@ -243,7 +240,7 @@ class _Extraction:
         for entry in entries:
             info = entry.info
             if info.file_size > RATIO_EXEMPT_SIZE and info.file_size > max(info.compress_size, 1) * self.max_ratio:
-                raise _invalid(
+                raise invalid(
                     f"{NOT_A_ZIP} The entry {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}"
                     f" times its compressed size, which no real package does (a compression bomb)."
                 )
@@ -256,7 +253,7 @@ class _Extraction:
         try:
             self._directory(entry.parts).mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # a file of the same name came first
-            raise _invalid(NOT_A_ZIP) from exc
+            raise invalid(NOT_A_ZIP) from exc
 
     def _extract_file(self, archive: zipfile.ZipFile, entry: _Entry) -> None:
         destination = self._directory(entry.parts)
@@ -268,7 +265,7 @@ class _Extraction:
             raise
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error, OSError) as exc:
             # Bad CRC, unsupported or encrypted entries, two entries claiming the same path as file and folder.
-            raise _invalid(NOT_A_ZIP) from exc
+            raise invalid(NOT_A_ZIP) from exc
 
     def _copy(self, source: IO[bytes], sink: io.BufferedWriter, info: zipfile.ZipInfo) -> None:
         """Count what is really written: the headers' sizes were only a first check."""
@@ -279,18 +276,18 @@ class _Extraction:
             if self.written > self.max_size:
                 raise too_large_unzipped(self.max_size)
             if produced > info.file_size:
-                raise _invalid(NOT_A_ZIP)
+                raise invalid(NOT_A_ZIP)
             sink.write(chunk)
         if produced != info.file_size:
-            raise _invalid(NOT_A_ZIP)
+            raise invalid(NOT_A_ZIP)
 
     def _link(self, archive: zipfile.ZipFile, entry: _Entry) -> None:
         if entry.info.file_size > MAX_LINK_TARGET:
-            raise _invalid(NOT_A_ZIP)
+            raise invalid(NOT_A_ZIP)
         try:
             target = archive.read(entry.info).decode()
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error, UnicodeDecodeError) as exc:
-            raise _invalid(NOT_A_ZIP) from exc
+            raise invalid(NOT_A_ZIP) from exc
         if not target or "\x00" in target or posixpath.isabs(target):
             raise self._link_outside(entry, target)
         # A first, textual check; the real one (after every link exists) follows chains of links.
@@ -302,7 +299,7 @@ class _Extraction:
             path.parent.mkdir(parents=True, exist_ok=True)
             os.symlink(target, path)
         except OSError as exc:
-            raise _invalid(NOT_A_ZIP) from exc
+            raise invalid(NOT_A_ZIP) from exc
 
     def _check_link_stays_inside(self, entry: _Entry) -> None:
         path = self._directory(entry.parts)
@@ -314,7 +311,7 @@ class _Extraction:
 
     @staticmethod
     def _link_outside(entry: _Entry, target: str) -> AwsError:
-        return _invalid(f"{NOT_A_ZIP} The symbolic link {entry.info.filename!r} -> {target!r} points outside the package.")
+        return invalid(f"{NOT_A_ZIP} The symbolic link {entry.info.filename!r} -> {target!r} points outside the package.")
 
 
 def _make_read_only(root: Path, modes: dict[str, int]) -> None:

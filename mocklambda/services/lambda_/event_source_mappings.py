@@ -21,9 +21,10 @@ from typing import Any
 from mocklambda import arns
 from mocklambda.protocol import AwsError
 from mocklambda.services.base import RequestContext, ServiceProvider
-from mocklambda.services.lambda_.invoke_configs import paginate, user_error
+from mocklambda.services.lambda_.errors import NO_SUCH_RESOURCE, conflict, invalid, not_found
 from mocklambda.services.lambda_.models import LATEST, EventSourceMapping, LambdaStore
-from mocklambda.services.lambda_.names import function_arn, parse_function_name
+from mocklambda.services.lambda_.names import function_arn, function_ref, parse_function_name
+from mocklambda.services.lambda_.pagination import paginate
 
 # States (the API's enum): a response shows the transition, reads the state it leads to.
 CREATING, UPDATING, DELETING, ENABLING, DISABLING = "Creating", "Updating", "Deleting", "Enabling", "Disabling"
@@ -93,12 +94,15 @@ UPDATABLE = (
 )
 
 
-def _invalid(message: str) -> AwsError:
-    return user_error("InvalidParameterValueException", message)
+def _no_mapping() -> AwsError:
+    return not_found(NO_SUCH_RESOURCE)
 
 
-def _not_found() -> AwsError:
-    return user_error("ResourceNotFoundException", "The resource you requested does not exist.")
+def _find_mapping(store: LambdaStore, mapping_id: str) -> EventSourceMapping:
+    mapping = store.event_source_mappings.get(mapping_id)
+    if mapping is None:
+        raise _no_mapping()
+    return mapping
 
 
 # -- what the source is --------------------------------------------------------------------------------------
@@ -118,22 +122,22 @@ def source_kind(params: dict[str, Any]) -> SourceKind:
     if params.get("SelfManagedEventSource") is not None:
         kind: SourceKind | None = SELF_MANAGED_KAFKA
     elif not source:
-        raise _invalid("Unrecognized event source.")
+        raise invalid("Unrecognized event source.")
     else:
         kind = kind_of_arn(source)
     if kind is None:
         # SNS, S3, a DynamoDB table and the rest are not sources a mapping can read. [AWS's answer for these is
         # not recorded; this is the one it gives when there is no source at all.]
-        raise _invalid("Unrecognized event source.")
+        raise invalid("Unrecognized event source.")
     if kind in (SELF_MANAGED_KAFKA, MQ) and not params.get("SourceAccessConfigurations"):
-        raise _invalid("Required 'sourceAccessConfigurations' parameter is missing.")
+        raise invalid("Required 'sourceAccessConfigurations' parameter is missing.")
     return kind
 
 
 def _refuse_on_success(destination: dict[str, Any] | None) -> None:
     """No source has an on-success destination (recorded message; AWS checks this first)."""
     if destination is not None and "OnSuccess" in destination:
-        raise _invalid("Unsupported DestinationConfig parameter for given event source mapping type.")
+        raise invalid("Unsupported DestinationConfig parameter for given event source mapping type.")
 
 
 def _check_destination(kind: SourceKind, destination: dict[str, Any] | None) -> None:
@@ -141,7 +145,7 @@ def _check_destination(kind: SourceKind, destination: dict[str, Any] | None) -> 
     OnSuccess does [not recorded for them]."""
     _refuse_on_success(destination)
     if destination is not None and kind in (SQS, SQS_FIFO, MQ):
-        raise _invalid("Unsupported DestinationConfig parameter for given event source mapping type.")
+        raise invalid("Unsupported DestinationConfig parameter for given event source mapping type.")
 
 
 def _check_starting_position(kind: SourceKind, params: dict[str, Any]) -> str | None:
@@ -149,20 +153,20 @@ def _check_starting_position(kind: SourceKind, params: dict[str, Any]) -> str | 
     if kind.starting_position == "refused":
         if position is not None:
             # Recorded from AWS for SQS; for MQ the same rule, with the source's name.
-            raise _invalid(f"StartingPosition is not valid for {kind.name} event sources.")
+            raise invalid(f"StartingPosition is not valid for {kind.name} event sources.")
         return None
     if position is None:
         if kind.starting_position == "default":
             return "TRIM_HORIZON"
-        raise _invalid(
+        raise invalid(
             "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: "
             "Member must not be null."
         )
     if position == "AT_TIMESTAMP":
         if kind is DYNAMODB:
-            raise _invalid(f"Unsupported starting position for arn type: {params['EventSourceArn']}")
+            raise invalid(f"Unsupported starting position for arn type: {params['EventSourceArn']}")
         if params.get("StartingPositionTimestamp") is None:
-            raise _invalid("Need to specify a timestamp")
+            raise invalid("Need to specify a timestamp")
     return str(position)
 
 
@@ -170,11 +174,11 @@ def _check_batching(kind: SourceKind, batch_size: int, window: int | None) -> No
     """Batch size within the source's limit; SQS needs a batching window above 10 (recorded message)."""
     if kind is SQS_FIFO:
         if batch_size > kind.max_batch_size:
-            raise _invalid("Maximum batch size must be between 1 and 10 inclusive")
+            raise invalid("Maximum batch size must be between 1 and 10 inclusive")
         if window:
-            raise _invalid("Batching window is not supported for FIFO queues")
+            raise invalid("Batching window is not supported for FIFO queues")
     if kind is SQS and batch_size > 10 and not window:
-        raise _invalid("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
+        raise invalid("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
 
 
 def _check_filter_criteria(criteria: dict[str, Any] | None) -> None:
@@ -186,7 +190,7 @@ def _check_filter_criteria(criteria: dict[str, Any] | None) -> None:
         except ValueError:
             pattern = None
         if not isinstance(pattern, dict) or not pattern or not _valid_pattern(pattern):
-            raise _invalid("Invalid filter pattern definition.")
+            raise invalid("Invalid filter pattern definition.")
 
 
 def _valid_pattern(node: dict[str, Any]) -> bool:
@@ -202,7 +206,12 @@ def _valid_pattern(node: dict[str, Any]) -> bool:
 # -- the function it invokes ---------------------------------------------------------------------------------
 def _function_arn(store: LambdaStore, context: RequestContext, value: str) -> str:
     """FunctionArn as AWS records it: as qualified as the FunctionName given (recorded: `name` -> unqualified,
-    `name:$LATEST` -> `...:$LATEST`, versions and aliases kept). The function and qualifier must exist here."""
+    `name:$LATEST` -> `...:$LATEST`, versions and aliases kept). The function and qualifier must exist here.
+
+    Not names.function_ref: here FunctionName is not the resource the request acts on but the mapping's
+    target, a parameter value, and AWS answers a target it cannot use with InvalidParameterValueException
+    "Function does not exist" (recorded: create_unknown_params). This family gives an ARN of another region
+    or account that answer too [not recorded], rather than function_ref's ResourceNotFoundException."""
     ref = parse_function_name(value)
     foreign = value.startswith("arn:") and value.split(":")[3:5] != [context.region, context.account_id]
     function = store.functions.get(ref.name)
@@ -210,7 +219,7 @@ def _function_arn(store: LambdaStore, context: RequestContext, value: str) -> st
     if foreign or function is None or (
         qualifier not in (None, LATEST) and qualifier not in function.versions and qualifier not in function.aliases
     ):
-        raise _invalid("Function does not exist")
+        raise invalid("Function does not exist")
     return function_arn(context, ref.name, qualifier)
 
 
@@ -233,11 +242,10 @@ def _check_duplicate(store: LambdaStore, kind: SourceKind, config: dict[str, Any
         if kind is SELF_MANAGED_KAFKA:
             servers = _bootstrap_servers(config)
             if set(servers) & set(_bootstrap_servers(other)) and set(config["Topics"]) & set(other.get("Topics", [])):
-                raise user_error(
-                    "ResourceConflictException",
+                raise conflict(
                     f'An event source mapping with event source ("{",".join(servers)}"), '
                     f'function ("{config["FunctionArn"]}"), topics ("{",".join(config["Topics"])}") already exists. '
-                    f"Please update or delete the existing mapping with UUID {other['UUID']}",
+                    f"Please update or delete the existing mapping with UUID {other['UUID']}"
                 )
         elif other.get("EventSourceArn") == config.get("EventSourceArn"):
             source = config["EventSourceArn"]
@@ -245,10 +253,7 @@ def _check_duplicate(store: LambdaStore, kind: SourceKind, config: dict[str, Any
                 message = f'An event source mapping with SQS arn (" {source} ") and function (" {name} ") already exists.'
             else:
                 message = f'The event source arn (" {source} ") and function (" {name} ") provided mapping already exists.'
-            raise user_error(
-                "ResourceConflictException",
-                f"{message} Please update or delete the existing mapping with UUID {other['UUID']}",
-            )
+            raise conflict(f"{message} Please update or delete the existing mapping with UUID {other['UUID']}")
 
 
 # -- building and answering ----------------------------------------------------------------------------------
@@ -292,9 +297,9 @@ class EventSourceMappingOperations(ServiceProvider[LambdaStore]):
         _check_batching(kind, batch_size, params.get("MaximumBatchingWindowInSeconds"))
         # [Not recorded: the message follows the recorded one for sourceAccessConfigurations.]
         if kind in (SELF_MANAGED_KAFKA, MSK) and not params.get("Topics"):
-            raise _invalid("Required 'topics' parameter is missing.")
+            raise invalid("Required 'topics' parameter is missing.")
         if kind is MQ and not params.get("Queues"):
-            raise _invalid("Required 'queues' parameter is missing.")
+            raise invalid("Required 'queues' parameter is missing.")
         _check_filter_criteria(params.get("FilterCriteria"))
         store = self.stores[context]
         with store.lock:
@@ -307,17 +312,12 @@ class EventSourceMappingOperations(ServiceProvider[LambdaStore]):
     def get_event_source_mapping(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         store = self.stores[context]
         with store.lock:
-            mapping = store.event_source_mappings.get(params["UUID"])
-            if mapping is None:
-                raise _not_found()
-            return _answer(mapping.config)
+            return _answer(_find_mapping(store, params["UUID"]).config)
 
     def update_event_source_mapping(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         store = self.stores[context]
         with store.lock:
-            mapping = store.event_source_mappings.get(params["UUID"])
-            if mapping is None:
-                raise _not_found()
+            mapping = _find_mapping(store, params["UUID"])
             config = mapping.config
             kind = _kind_of(config)
             _check_destination(kind, params.get("DestinationConfig"))
@@ -347,14 +347,14 @@ class EventSourceMappingOperations(ServiceProvider[LambdaStore]):
         with store.lock:
             mapping = store.event_source_mappings.pop(params["UUID"], None)
             if mapping is None:
-                raise _not_found()
+                raise _no_mapping()
             return _answer(mapping.config, DELETING)
 
     def list_event_source_mappings(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         """Filters need not name anything that exists (recorded); an unqualified FunctionName matches the
         function's mappings whatever their qualifier, a qualified one only that version or alias."""
         source = params.get("EventSourceArn")
-        ref = parse_function_name(params["FunctionName"]) if params.get("FunctionName") else None
+        ref = function_ref(context, params["FunctionName"]) if params.get("FunctionName") else None
         store = self.stores[context]
         with store.lock:
             configs = [copy.deepcopy(mapping.config) for mapping in store.event_source_mappings.values()]
@@ -366,10 +366,10 @@ class EventSourceMappingOperations(ServiceProvider[LambdaStore]):
                 config for config in configs
                 if (config["FunctionArn"] == wanted if ref.qualifier else _function_name(config["FunctionArn"]) == ref.name)
             ]
-        page, marker = paginate(
-            configs, lambda config: str(config["UUID"]), params.get("Marker"), params.get("MaxItems"), 100
+        page, following = paginate(
+            configs, lambda config: str(config["UUID"]), params.get("Marker") or None, params.get("MaxItems") or 100
         )
-        return {"EventSourceMappings": page, "NextMarker": marker}
+        return {"EventSourceMappings": page, "NextMarker": following["UUID"] if following else None}
 
     # -- helpers ------------------------------------------------------------------------------------------------
     @staticmethod

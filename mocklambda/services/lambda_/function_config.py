@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mocklambda import arns
-from mocklambda.protocol import AwsError, load_service_model
+from mocklambda.protocol import load_service_model
 from mocklambda.protocol.errors import validation_error
 from mocklambda.services.base import RequestContext
+from mocklambda.services.lambda_.errors import invalid
 from mocklambda.services.lambda_.models import LATEST, LambdaStore, StoredCode
 
 # The runtimes AWS accepts for new and updated functions, in the order AWS lists them in its error message
@@ -50,10 +51,6 @@ MAX_LAYERS = 5
 NOT_LISTED = ("State", "StateReason", "StateReasonCode", "LastUpdateStatus", "LastUpdateStatusReason",
               "LastUpdateStatusReasonCode", "RuntimeVersionConfig")
 CREATING = "The function is being created."
-
-
-def invalid(message: str) -> AwsError:
-    return AwsError("InvalidParameterValueException", message, fields={"Type": "User"})
 
 
 def new_revision_id() -> str:

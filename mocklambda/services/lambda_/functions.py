@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,14 +23,16 @@ from mocklambda.services.base import RequestContext, ServiceProvider
 from mocklambda.services.lambda_ import function_config as cfg
 from mocklambda.services.lambda_ import names
 from mocklambda.services.lambda_.code import CodeStore, location, store_content, store_for
+from mocklambda.services.lambda_.errors import NOT_A_FUNCTION, check_revision_id, conflict, invalid
 from mocklambda.services.lambda_.models import LATEST, Function, FunctionVersion, LambdaStore, StoredCode
-from mocklambda.services.lambda_.versions import publish_latest
+from mocklambda.services.lambda_.pagination import paginate
+from mocklambda.services.lambda_.settings import check_tag_count
+from mocklambda.services.lambda_.versions import is_alias_name, publish_latest
 
 if TYPE_CHECKING:
     from mocklambda.emulator import Emulator
 
 MAX_PAGE_SIZE = 50
-ALIAS_NAME = re.compile(r"(?!^[0-9]+$)[a-zA-Z0-9-_]+")
 
 
 class FunctionOperations(ServiceProvider[LambdaStore]):
@@ -55,13 +56,14 @@ class FunctionOperations(ServiceProvider[LambdaStore]):
 
     # -- operations ---------------------------------------------------------------------------------------
     def create_function(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = self._function_ref(context, params["FunctionName"])
+        ref = names.function_ref(context, params["FunctionName"])
         _check_own_account(context, params["FunctionName"])
         cfg.check_limits(params)
+        check_tag_count(len(params.get("Tags") or {}))
         names.check_name_length(ref)
         _refuse_images(params.get("PackageType"), params.get("Code", {}).get("ImageUri"))
         if not params.get("Runtime") or not params.get("Handler"):
-            raise cfg.invalid(
+            raise invalid(
                 "Runtime and Handler are mandatory parameters for functions created with deployment packages."
             )
         cfg.check_runtime(params["Runtime"])
@@ -86,7 +88,7 @@ class FunctionOperations(ServiceProvider[LambdaStore]):
             return {**cfg.creating_view(function.latest.config), "Version": version}
 
     def get_function(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = self._function_ref(context, params["FunctionName"], params.get("Qualifier"))
+        ref = names.function_ref(context, params["FunctionName"], params.get("Qualifier"))
         store = self.stores[context]
         with store.lock:
             function, version, _ = names.resolve(store, context, ref)
@@ -101,7 +103,7 @@ class FunctionOperations(ServiceProvider[LambdaStore]):
         return result
 
     def get_function_configuration(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = self._function_ref(context, params["FunctionName"], params.get("Qualifier"))
+        ref = names.function_ref(context, params["FunctionName"], params.get("Qualifier"))
         store = self.stores[context]
         with store.lock:
             function, version, _ = names.resolve(store, context, ref)
@@ -117,29 +119,29 @@ class FunctionOperations(ServiceProvider[LambdaStore]):
                 for name in sorted(store.functions)
                 for config in _listed_configs(store.functions[name], every_version)
             ]
-        start = _after_marker([key for key, _ in entries], params.get("Marker"))
         # "ListFunctions returns a maximum of 50 items in each response, even if you set the number higher."
         size = min(params.get("MaxItems") or MAX_PAGE_SIZE, MAX_PAGE_SIZE)
-        result: dict[str, Any] = {"Functions": [view for _, view in entries[start : start + size]]}
-        if start + size < len(entries):
-            result["NextMarker"] = _marker(entries[start + size][0])
+        page, following = paginate(entries, lambda entry: entry[0], _marker_position(params.get("Marker")), size)
+        result: dict[str, Any] = {"Functions": [view for _, view in page]}
+        if following is not None:
+            result["NextMarker"] = _marker(following[0])
         return result
 
     def update_function_code(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = self._function_ref(context, params["FunctionName"])
+        ref = names.function_ref(context, params["FunctionName"])
         _refuse_qualifier(ref)
         store = self.stores[context]
         with store.lock:
             function = names.find_function(store, context, ref)
-            _check_revision(function.latest.config, params.get("RevisionId"))
+            check_revision_id(params.get("RevisionId"), function.latest.config["RevisionId"])
             if params.get("ImageUri"):
-                raise cfg.invalid("Please don't provide ImageUri when updating a function with packageType Zip.")
+                raise invalid("Please don't provide ImageUri when updating a function with packageType Zip.")
         source: dict[str, Any] = {key: params[key] for key in ("ZipFile", "S3Bucket", "S3Key", "S3ObjectVersion")
                                   if key in params}
         code = store_content(self, context, source)
         with store.lock:
             function = names.find_function(store, context, ref)
-            _check_revision(function.latest.config, params.get("RevisionId"))
+            check_revision_id(params.get("RevisionId"), function.latest.config["RevisionId"])
             if params.get("DryRun"):
                 # Checked and stored in the code store, but the function is left as it was.
                 return cfg.updating_view(function.latest.config)
@@ -149,7 +151,7 @@ class FunctionOperations(ServiceProvider[LambdaStore]):
             return {**cfg.updating_view(function.latest.config), "Version": version}
 
     def update_function_configuration(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = self._function_ref(context, params["FunctionName"])
+        ref = names.function_ref(context, params["FunctionName"])
         _refuse_qualifier(ref)
         cfg.check_limits(params)
         if params.get("Runtime"):
@@ -162,19 +164,19 @@ class FunctionOperations(ServiceProvider[LambdaStore]):
         store = self.stores[context]
         with store.lock:
             function = names.find_function(store, context, ref)
-            _check_revision(function.latest.config, params.get("RevisionId"))
+            check_revision_id(params.get("RevisionId"), function.latest.config["RevisionId"])
             config = cfg.update_config(context, function.latest.config, params, layers)
             function.latest = FunctionVersion(config, function.latest.code)
             return cfg.updating_view(config)
 
     def delete_function(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = self._function_ref(context, params["FunctionName"], params.get("Qualifier"))
+        ref = names.function_ref(context, params["FunctionName"], params.get("Qualifier"))
         qualifier = ref.qualifier
         # AWS answers these before it looks the function up (recorded against AWS).
         if qualifier == LATEST:
-            raise cfg.invalid("$LATEST version cannot be deleted without deleting the function.")
-        if qualifier is not None and ALIAS_NAME.fullmatch(qualifier):
-            raise cfg.invalid("Deletion of aliases is not currently supported.")
+            raise invalid("$LATEST version cannot be deleted without deleting the function.")
+        if qualifier is not None and is_alias_name(qualifier):
+            raise invalid("Deletion of aliases is not currently supported.")
         store = self.stores[context]
         with store.lock:
             function = store.functions.get(ref.name)
@@ -187,20 +189,6 @@ class FunctionOperations(ServiceProvider[LambdaStore]):
             else:
                 raise names.function_not_found(context, ref)
         return {"StatusCode": 204}
-
-    # -- helpers ------------------------------------------------------------------------------------------
-    def _function_ref(self, context: RequestContext, value: str, qualifier: str | None = None) -> names.FunctionRef:
-        """Any FunctionName form; a full ARN must name this request's region, as AWS requires."""
-        ref = names.parse_function_name(value, qualifier)
-        if value.startswith("arn:"):
-            region = value.split(":")[3]
-            if region != context.region:
-                raise AwsError(
-                    "ResourceNotFoundException",
-                    f"Functions from '{region}' are not reachable in this region ('{context.region}')",
-                    fields={"Type": "User"},
-                )
-        return ref
 
 
 class _CodeStoreJanitor:
@@ -218,7 +206,7 @@ class _CodeStoreJanitor:
 
 def _refuse_images(package_type: str | None, image_uri: str | None) -> None:
     if package_type == "Image" or image_uri:
-        raise cfg.invalid(
+        raise invalid(
             "mocklambda does not support container image functions (PackageType Image, Code.ImageUri): it runs "
             "functions as local processes, without Docker. Deploy a .zip package instead (Code.ZipFile, or "
             "Code.S3Bucket and Code.S3Key)."
@@ -236,25 +224,12 @@ def _check_own_account(context: RequestContext, value: str) -> None:
 def _refuse_qualifier(ref: names.FunctionRef) -> None:
     """Updates change $LATEST only; a version or alias in the name is refused."""
     if ref.qualifier not in (None, LATEST):
-        raise cfg.invalid(
-            "This operation is permitted on Lambda functions only. Aliases and versions do not support this "
-            "operation. Please specify either a function name or an unqualified function ARN."
-        )
+        raise invalid(NOT_A_FUNCTION)
 
 
 def _check_absent(store: LambdaStore, name: str) -> None:
     if name in store.functions:
-        raise AwsError("ResourceConflictException", f"Function already exist: {name}", fields={"Type": "User"})
-
-
-def _check_revision(config: dict[str, Any], revision_id: str | None) -> None:
-    if revision_id is not None and revision_id != config["RevisionId"]:
-        raise AwsError(
-            "PreconditionFailedException",
-            "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API "
-            "to retrieve the latest Revision Id",
-            fields={"Type": "User"},
-        )
+        raise conflict(f"Function already exist: {name}")
 
 
 def _code_location(context: RequestContext, code: StoredCode | None) -> dict[str, Any]:
@@ -273,10 +248,8 @@ def _delete_version(function: Function, number: str) -> None:
         or number in (alias.config.get("RoutingConfig") or {}).get("AdditionalVersionWeights", {})
     ]
     if referencing:
-        raise AwsError(
-            "ResourceConflictException",
-            f"Unable to delete version because the following aliases reference it: [{', '.join(referencing)}]",
-            fields={"Type": "User"},
+        raise conflict(
+            f"Unable to delete version because the following aliases reference it: [{', '.join(referencing)}]"
         )
     if function.versions.pop(number, None) is not None:
         for settings in (function.policies, function.event_invoke_configs, function.provisioned_concurrency):
@@ -299,12 +272,12 @@ def _marker(key: tuple[str, int]) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
 
 
-def _after_marker(keys: list[tuple[str, int]], marker: str | None) -> int:
+def _marker_position(marker: str | None) -> tuple[str, int] | None:
+    """The (function name, version) a Marker starts at; None without one."""
     if not marker:
-        return 0
+        return None
     try:
         name, order = json.loads(base64.urlsafe_b64decode(marker.encode()))
-        start = (str(name), int(order))
+        return str(name), int(order)
     except (ValueError, TypeError, binascii.Error) as exc:
-        raise cfg.invalid(f"Invalid marker: {marker}") from exc
-    return next((index for index, key in enumerate(keys) if key >= start), len(keys))
+        raise invalid(f"Invalid marker: {marker}") from exc

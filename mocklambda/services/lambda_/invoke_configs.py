@@ -4,61 +4,26 @@ Stores each FunctionEventInvokeConfig as the API returns it in `Function.event_i
 qualifier (None for the unqualified function and `$LATEST`, which AWS treats as one). It only stores and
 validates: the asynchronous invocation queue (events/) reads MaximumRetryAttempts, MaximumEventAgeInSeconds
 and DestinationConfig from here and enforces them; this module must not invoke or deliver anything.
-
-Also home of two small helpers the other configuration families (urls.py, event_source_mappings.py) share:
-`reachable_ref` (a FunctionName as AWS resolves it, refusing an ARN of another region) and `paginate`.
 """
 from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from mocklambda import arns
 from mocklambda.protocol import AwsError
 from mocklambda.services.base import RequestContext, ServiceProvider
+from mocklambda.services.lambda_.errors import invalid, not_found
 from mocklambda.services.lambda_.models import LATEST, Function, LambdaStore
-from mocklambda.services.lambda_.names import FunctionRef, function_arn, parse_function_name
-
-T = TypeVar("T")
+from mocklambda.services.lambda_.names import FunctionRef, function_arn, function_ref
+from mocklambda.services.lambda_.pagination import paginate
 
 # AWS's async destinations (API docs of OnSuccess/OnFailure, and "Capturing records of Lambda asynchronous
 # invocations"): SQS queue, SNS topic, Lambda function, EventBridge bus; an S3 bucket for on-failure only.
 ON_SUCCESS_SERVICES = frozenset({"sqs", "sns", "lambda", "events"})
 ON_FAILURE_SERVICES = ON_SUCCESS_SERVICES | {"s3"}
 SETTINGS = ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig")
-
-
-# -- helpers shared by the configuration families ------------------------------------------------------------
-def user_error(code: str, message: str) -> AwsError:
-    return AwsError(code, message, fields={"Type": "User"})
-
-
-def reachable_ref(context: RequestContext, value: str, qualifier: str | None = None) -> FunctionRef:
-    """parse_function_name, plus AWS's refusal of a full ARN from another region (recorded for
-    GetFunctionEventInvokeConfig and GetFunctionUrlConfig)."""
-    if value.startswith("arn:"):
-        region = value.split(":")[3]
-        if region and region != context.region:
-            raise user_error(
-                "ResourceNotFoundException",
-                f"Functions from '{region}' are not reachable in this region ('{context.region}')",
-            )
-    return parse_function_name(value, qualifier)
-
-
-def paginate(
-    items: Sequence[T], key: Callable[[T], str], marker: str | None, max_items: int | None, default: int
-) -> tuple[list[T], str | None]:
-    """One page of `items` sorted by `key`, starting after `marker` (the key of the last item of the previous
-    page), so deleting between pages never skips or repeats an item."""
-    ordered = sorted(items, key=key)
-    if marker:
-        ordered = [item for item in ordered if key(item) > marker]
-    size = max_items or default
-    page = ordered[:size]
-    return page, (key(page[-1]) if len(ordered) > size else None)
 
 
 # -- this family ----------------------------------------------------------------------------------------------
@@ -73,15 +38,13 @@ def _config_arn(context: RequestContext, name: str, qualifier: str | None) -> st
 
 def _no_config(context: RequestContext, ref: FunctionRef) -> AwsError:
     arn = _config_arn(context, ref.name, ref.qualifier)
-    return user_error("ResourceNotFoundException", f"The function {arn} doesn't have an EventInvokeConfig")
+    return not_found(f"The function {arn} doesn't have an EventInvokeConfig")
 
 
 def _require_a_setting(params: dict[str, Any]) -> None:
     # Checked before the function is looked up (recorded: a missing function with no settings gets this).
     if all(params.get(name) is None for name in SETTINGS):
-        raise user_error(
-            "InvalidParameterValueException", "You must specify at least one of error handling or destination setting."
-        )
+        raise invalid("You must specify at least one of error handling or destination setting.")
 
 
 class EventInvokeConfigOperations(ServiceProvider[LambdaStore]):
@@ -123,7 +86,7 @@ class EventInvokeConfigOperations(ServiceProvider[LambdaStore]):
             return copy.deepcopy(config)
 
     def get_function_event_invoke_config(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = reachable_ref(context, params["FunctionName"], params.get("Qualifier"))
+        ref = function_ref(context, params["FunctionName"], params.get("Qualifier"))
         store = self.stores[context]
         with store.lock:
             # AWS answers a missing function, version or alias with the same "doesn't have" message (recorded).
@@ -133,7 +96,7 @@ class EventInvokeConfigOperations(ServiceProvider[LambdaStore]):
             return copy.deepcopy(config)
 
     def delete_function_event_invoke_config(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = reachable_ref(context, params["FunctionName"], params.get("Qualifier"))
+        ref = function_ref(context, params["FunctionName"], params.get("Qualifier"))
         store = self.stores[context]
         with store.lock:
             if self._stored(store, ref) is None:
@@ -142,17 +105,17 @@ class EventInvokeConfigOperations(ServiceProvider[LambdaStore]):
         return {}
 
     def list_function_event_invoke_configs(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = reachable_ref(context, params["FunctionName"])
+        ref = function_ref(context, params["FunctionName"])
         store = self.stores[context]
         with store.lock:
             function = store.functions.get(ref.name)
             if function is None:
-                raise user_error("ResourceNotFoundException", "The function doesn't exist.")
+                raise not_found("The function doesn't exist.")
             configs = [copy.deepcopy(config) for config in function.event_invoke_configs.values()]
-        page, marker = paginate(
-            configs, lambda config: str(config["FunctionArn"]), params.get("Marker"), params.get("MaxItems"), 50
+        page, following = paginate(
+            configs, lambda config: str(config["FunctionArn"]), params.get("Marker") or None, params.get("MaxItems") or 50
         )
-        return {"FunctionEventInvokeConfigs": page, "NextMarker": marker}
+        return {"FunctionEventInvokeConfigs": page, "NextMarker": following["FunctionArn"] if following else None}
 
     # -- helpers ------------------------------------------------------------------------------------------------
     @staticmethod
@@ -166,13 +129,13 @@ class EventInvokeConfigOperations(ServiceProvider[LambdaStore]):
     ) -> tuple[Function, FunctionRef]:
         """The function and the version or alias that Put/Update configure; AWS answers a missing one of
         either with "The function doesn't exist." (recorded)."""
-        ref = reachable_ref(context, params["FunctionName"], params.get("Qualifier"))
+        ref = function_ref(context, params["FunctionName"], params.get("Qualifier"))
         function = store.functions.get(ref.name)
         qualifier = ref.qualifier
         if function is None or (
             qualifier not in (None, LATEST) and qualifier not in function.versions and qualifier not in function.aliases
         ):
-            raise user_error("ResourceNotFoundException", "The function doesn't exist.")
+            raise not_found("The function doesn't exist.")
         return function, ref
 
     def _destination_config(
@@ -194,10 +157,9 @@ class EventInvokeConfigOperations(ServiceProvider[LambdaStore]):
         if unsupported:
             success_part = f"OnSuccess(destination={on_success})" if on_success else "null"
             failure_part = f"OnFailure(destination={on_failure})" if on_failure else "null"
-            raise user_error(
-                "InvalidParameterValueException",
+            raise invalid(
                 f"The provided destination config DestinationConfig(onSuccess={success_part}, "
-                f"onFailure={failure_part}) is invalid.",
+                f"onFailure={failure_part}) is invalid."
             )
         return {
             "OnSuccess": {"Destination": on_success} if on_success else {},
@@ -213,11 +175,11 @@ class EventInvokeConfigOperations(ServiceProvider[LambdaStore]):
             arn = None
         parts = arn.resource.split(":") if arn else []
         if arn is None or len(parts) < 2 or parts[0] != "function":
-            raise user_error("InvalidParameterValueException", f"The destination ARN {destination} is invalid.")
+            raise invalid(f"The destination ARN {destination} is invalid.")
         target_store = self.stores.get(arn.account or context.account_id, arn.region or context.region)
         # Our own store's lock is held already; another store's is not taken (two requests taking two locks in
         # opposite orders could deadlock), and one dict lookup is atomic.
         if parts[1] not in target_store.functions:
-            raise user_error("InvalidParameterValueException", f"The destination ARN {destination} is invalid.")
+            raise invalid(f"The destination ARN {destination} is invalid.")
         if target_store is self.stores[context] and parts[1] == function.name:
-            raise user_error("InvalidParameterValueException", "You can't specify the function as a destination for itself.")
+            raise invalid("You can't specify the function as a destination for itself.")

@@ -10,35 +10,32 @@ This module must not touch functions: which layers a function uses is the functi
 """
 from __future__ import annotations
 
-import bisect
 import copy
 import json
 import uuid
 from typing import Any
 
 from mocklambda import arns
-from mocklambda.protocol import AwsError
 from mocklambda.services.base import AccountRegionStores, RequestContext, ServiceProvider
 from mocklambda.services.lambda_ import code
+from mocklambda.services.lambda_.errors import (
+    NO_SUCH_RESOURCE,
+    check_revision_id,
+    invalid,
+    not_found,
+    statement_exists,
+    statement_not_found,
+)
 from mocklambda.services.lambda_.function_config import last_modified
-from mocklambda.services.lambda_.models import LambdaStore, Layer, LayerVersion, Policy
+from mocklambda.services.lambda_.models import LambdaStore, Layer, LayerVersion
+from mocklambda.services.lambda_.pagination import paginate
 
 DEFAULT_MAX_ITEMS = 50
-NO_SUCH_RESOURCE = "The resource you requested does not exist."
 # Members of a layer version as ListLayerVersions / LatestMatchingVersion show it (no Content, no LayerArn).
 LIST_ITEM_MEMBERS = (
     "LayerVersionArn", "Version", "Description", "CreatedDate", "CompatibleRuntimes", "LicenseInfo",
     "CompatibleArchitectures",
 )
-
-
-def _not_found(message: str) -> AwsError:
-    # AWS repeats the message as a top-level `Message` member of ResourceNotFoundException.
-    return AwsError("ResourceNotFoundException", message, fields={"Type": "User", "Message": message})
-
-
-def _invalid(message: str) -> AwsError:
-    return AwsError("InvalidParameterValueException", message, fields={"Type": "User"})
 
 
 def layer_name(value: str) -> str:
@@ -63,7 +60,7 @@ def _find_by_arn(stores: AccountRegionStores[LambdaStore], arn: str) -> LayerVer
 
 def _check_version_number(number: int) -> None:
     if number < 1:
-        raise _invalid("Layer Version Cannot be less than 1")
+        raise invalid("Layer Version Cannot be less than 1")
 
 
 class LayerOperations(ServiceProvider[LambdaStore]):
@@ -107,14 +104,14 @@ class LayerOperations(ServiceProvider[LambdaStore]):
         with store.lock:
             version = self._find_version(store, name, number)
             if version is None:
-                raise _not_found(NO_SUCH_RESOURCE)
+                raise not_found(NO_SUCH_RESOURCE)
             return self._layer_version_response(context, version)
 
     def get_layer_version_by_arn(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         # The model's pattern has already refused an ARN without a version number.
         version = _find_by_arn(self.stores, params["Arn"])
         if version is None:
-            raise _not_found(NO_SUCH_RESOURCE)
+            raise not_found(NO_SUCH_RESOURCE)
         return self._layer_version_response(context, version)
 
     def list_layers(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -132,8 +129,9 @@ class LayerOperations(ServiceProvider[LambdaStore]):
                 if latest is not None:
                     layers.append({"LayerName": name, "LayerArn": layer.arn, "LatestMatchingVersion": _list_item(latest)})
         # Marker: the name of the first layer of the next page (names sort ascending).
-        names = [str(item["LayerName"]) for item in layers]
-        page, following = _page(layers, bisect.bisect_left(names, params.get("Marker") or ""), params.get("MaxItems"))
+        page, following = paginate(
+            layers, lambda item: str(item["LayerName"]), params.get("Marker") or None, _page_size(params)
+        )
         return {"Layers": page, "NextMarker": following["LayerName"] if following else None}
 
     def list_layer_versions(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -147,8 +145,9 @@ class LayerOperations(ServiceProvider[LambdaStore]):
                 if _matches(layer.versions[n], runtime, architecture)
             ] if layer else []
         # Marker: the version number of the first version of the next page (numbers sort descending).
-        start = _descending_start([item["Version"] for item in versions], params.get("Marker"))
-        page, following = _page(versions, start, params.get("MaxItems"))
+        page, following = paginate(
+            versions, lambda item: -int(item["Version"]), _descending_start(params.get("Marker")), _page_size(params)
+        )
         return {"LayerVersions": page, "NextMarker": str(following["Version"]) if following else None}
 
     # -- deleting -----------------------------------------------------------------------------------------
@@ -170,15 +169,10 @@ class LayerOperations(ServiceProvider[LambdaStore]):
         with store.lock:
             version = self._policy_target(context, store, params)
             policy = version.policy
-            _check_revision(policy, params.get("RevisionId"))
+            check_revision_id(params.get("RevisionId"), policy.revision_id, read_with="GetLayerPolicy")
             sid = params["StatementId"]
             if any(statement["Sid"] == sid for statement in policy.statements):
-                raise AwsError(
-                    "ResourceConflictException",
-                    f"The statement id ({sid}) provided already exists. Please provide a new statement id, "
-                    f"or remove the existing statement.",
-                    fields={"Type": "User"},
-                )
+                raise statement_exists(sid)
             statement = _statement(context, version, params)
             policy.statements.append(statement)
             policy.revision_id = str(uuid.uuid4())
@@ -189,7 +183,7 @@ class LayerOperations(ServiceProvider[LambdaStore]):
         with store.lock:
             policy = self._policy_target(context, store, params).policy
             if not policy.statements:
-                raise _not_found("No policy is associated with the given resource.")
+                raise not_found("No policy is associated with the given resource.")
             document = {"Version": "2012-10-17", "Id": "default", "Statement": policy.statements}
             return {"Policy": _compact(document), "RevisionId": policy.revision_id}
 
@@ -197,11 +191,11 @@ class LayerOperations(ServiceProvider[LambdaStore]):
         store = self.stores[context]
         with store.lock:
             policy = self._policy_target(context, store, params).policy
-            _check_revision(policy, params.get("RevisionId"))
+            check_revision_id(params.get("RevisionId"), policy.revision_id, read_with="GetLayerPolicy")
             sid = params["StatementId"]
             remaining = [statement for statement in policy.statements if statement["Sid"] != sid]
             if len(remaining) == len(policy.statements):
-                raise _not_found(f"Statement {sid} is not found in resource policy.")
+                raise statement_not_found(sid)
             policy.statements = remaining
             policy.revision_id = str(uuid.uuid4())
         return {}
@@ -225,7 +219,7 @@ class LayerOperations(ServiceProvider[LambdaStore]):
         _check_version_number(number)
         version = self._find_version(store, name, number)
         if version is None:
-            raise _not_found(f"Layer version {layer_arn(context, name)}:{number} does not exist.")
+            raise not_found(f"Layer version {layer_arn(context, name)}:{number} does not exist.")
         return version
 
 
@@ -240,31 +234,18 @@ def _list_item(version: LayerVersion) -> dict[str, Any]:
     return {member: copy.deepcopy(version.config[member]) for member in LIST_ITEM_MEMBERS if member in version.config}
 
 
-def _descending_start(numbers: list[int], marker: str | None) -> int:
-    """Index of the first number at or below the marker in a descending list (0 without a marker)."""
+def _descending_start(marker: str | None) -> int | None:
+    """Where a ListLayerVersions Marker (a version number) starts, as a position in newest-first order."""
     if not marker:
-        return 0
+        return None
     try:
-        limit = int(marker)
+        return -int(marker)
     except ValueError:
-        raise _invalid(f"Invalid marker: {marker}") from None
-    return next((index for index, number in enumerate(numbers) if number <= limit), len(numbers))
+        raise invalid(f"Invalid marker: {marker}") from None
 
 
-def _page(items: list[dict[str, Any]], start: int, max_items: int | None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """One page from `start` and the first item of the next page (None on the last page)."""
-    end = start + (max_items or DEFAULT_MAX_ITEMS)
-    return items[start:end], items[end] if end < len(items) else None
-
-
-def _check_revision(policy: Policy, revision_id: str | None) -> None:
-    if revision_id is not None and revision_id != policy.revision_id:
-        raise AwsError(
-            "PreconditionFailedException",
-            "The Revision Id provided does not match the latest Revision Id. "
-            "Call the GetLayerPolicy API to retrieve the latest Revision Id",
-            fields={"Type": "User"},
-        )
+def _page_size(params: dict[str, Any]) -> int:
+    return int(params.get("MaxItems") or DEFAULT_MAX_ITEMS)
 
 
 def _statement(context: RequestContext, version: LayerVersion, params: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ Everywhere a FunctionName is taken, AWS accepts a name (`my-fn`), a name with a 
 `my-fn:3`), a partial ARN (`123456789012:function:my-fn[:q]`) and a full ARN
 (`arn:aws:lambda:us-east-1:123456789012:function:my-fn[:q]`). The model's pattern has already refused
 malformed text (ValidationException); this module splits what is left and raises AWS's lookup errors.
+Operations read a FunctionName through `function_ref`, never by splitting it themselves.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from mocklambda import arns
 from mocklambda.protocol import AwsError
 from mocklambda.services.base import RequestContext
+from mocklambda.services.lambda_.errors import invalid, not_found
 from mocklambda.services.lambda_.models import LATEST, Alias, Function, FunctionVersion, LambdaStore
 
 MAX_NAME_LENGTH = 64
@@ -45,25 +47,34 @@ def parse_function_name(value: str, qualifier: str | None = None) -> FunctionRef
     else:
         name, derived = parts[0], parts[1] if len(parts) > 1 else None
     if derived is not None and qualifier is not None and derived != qualifier:
-        raise AwsError(
-            "InvalidParameterValueException",
-            "The derived qualifier from the function name does not match the specified qualifier.",
-        )
+        raise invalid("The derived qualifier from the function name does not match the specified qualifier.")
     return FunctionRef(name, derived if derived is not None else qualifier)
+
+
+def function_ref(context: RequestContext, value: str, qualifier: str | None = None) -> FunctionRef:
+    """A FunctionName (+ Qualifier) as every operation reads it: any accepted form (parse_function_name), and
+    AWS's refusal of a full ARN from another region, before anything else is looked at (recorded for
+    GetFunction, GetFunctionConfiguration, DeleteFunction, GetFunctionConcurrency, GetFunctionUrlConfig,
+    GetFunctionEventInvokeConfig, Invoke and CreateFunction: test_get_function_wrong_region,
+    test_function_arns)."""
+    if value.startswith("arn:"):
+        region = value.split(":")[3]  # the model's pattern has refused an empty region
+        if region != context.region:
+            raise not_found(f"Functions from '{region}' are not reachable in this region ('{context.region}')")
+    return parse_function_name(value, qualifier)
 
 
 def check_name_length(ref: FunctionRef) -> None:
     """A plain function name is at most 64 characters (AWS checks this after the model's 140 for ARNs)."""
     if len(ref.name) > MAX_NAME_LENGTH:
-        raise AwsError(
-            "InvalidParameterValueException",
+        raise invalid(
             f"1 validation error detected: Value '{ref.name}' at 'functionName' failed to satisfy constraint: "
             f"Member must have length less than or equal to {MAX_NAME_LENGTH}",
         )
 
 
 def function_not_found(context: RequestContext, ref: FunctionRef) -> AwsError:
-    return AwsError("ResourceNotFoundException", f"Function not found: {ref.arn(context)}", fields={"Type": "User"})
+    return not_found(f"Function not found: {ref.arn(context)}")
 
 
 def find_function(store: LambdaStore, context: RequestContext, ref: FunctionRef) -> Function:

@@ -18,7 +18,7 @@ from typing import Any
 from mocklambda import arns
 from mocklambda.protocol import AwsError
 from mocklambda.services.base import RequestContext, ServiceProvider
-from mocklambda.services.lambda_ import names
+from mocklambda.services.lambda_ import errors, names
 from mocklambda.services.lambda_.function_config import new_revision_id
 from mocklambda.services.lambda_.models import LATEST, Function, LambdaStore, Policy
 from mocklambda.services.lambda_.names import FunctionRef
@@ -28,11 +28,6 @@ POLICY_VERSION = "2012-10-17"
 POLICY_ID = "default"
 MAX_POLICY_SIZE = 20480  # bytes of the policy document (Lambda quotas: "Function resource-based policy 20 KB")
 
-REVISION_MISMATCH = (
-    "The Revision Id provided does not match the latest Revision Id. "
-    "Call the GetPolicy API to retrieve the latest Revision Id"
-)
-
 _ACCOUNT_ID = re.compile(r"\d{12}")
 _IAM_PRINCIPAL_ARN = re.compile(r"arn:aws[a-zA-Z-]*:(iam|sts)::\d{12}:\S+")
 # Service principals are domain names of AWS services: s3.amazonaws.com, alexa-appkit.amazon.com, ...
@@ -40,11 +35,7 @@ _SERVICE_PRINCIPAL = re.compile(r"[a-z0-9][a-z0-9.-]*\.(amazonaws\.com|amazonaws
 
 
 def invalid_principal() -> AwsError:
-    return AwsError(
-        "InvalidParameterValueException",
-        "The provided principal was invalid. Please check the principal and try again.",
-        fields={"Type": "User"},
-    )
+    return errors.invalid("The provided principal was invalid. Please check the principal and try again.")
 
 
 def principal_element(principal: str, partition: str) -> str | dict[str, str]:
@@ -135,11 +126,7 @@ def target_config(context: RequestContext, function: Function, qualifier: str | 
     if is_alias_name(key):
         alias = function.aliases.get(key)
         if alias is None:
-            raise AwsError(
-                "ResourceNotFoundException",
-                f"Cannot find alias arn: {names.function_arn(context, function.name, key)}",
-                fields={"Type": "User"},
-            )
+            raise errors.not_found(f"Cannot find alias arn: {names.function_arn(context, function.name, key)}")
         return alias.config
     version = function.versions.get(key)
     if version is None:
@@ -149,11 +136,8 @@ def target_config(context: RequestContext, function: Function, qualifier: str | 
 
 def check_revision(policy: Policy | None, target: dict[str, Any], revision_id: str | None) -> None:
     """RevisionId is the policy's, or the function's (version's, alias's) while there is no policy yet."""
-    if revision_id is None:
-        return
     expected = policy.revision_id if policy is not None else target.get("RevisionId")
-    if revision_id != expected:
-        raise AwsError("PreconditionFailedException", REVISION_MISMATCH, fields={"Type": "User"})
+    errors.check_revision_id(revision_id, expected, read_with="GetPolicy")
 
 
 def renew_revision(function: Function, key: str | None, target: dict[str, Any]) -> None:
@@ -167,10 +151,8 @@ def renew_revision(function: Function, key: str | None, target: dict[str, Any]) 
 def check_size(statements: list[dict[str, Any]]) -> None:
     size = len(to_json(policy_document(statements)).encode())
     if size > MAX_POLICY_SIZE:
-        raise AwsError(
-            "PolicyLengthExceededException",
-            f"The final policy size ({size}) is bigger than the limit ({MAX_POLICY_SIZE}).",
-            fields={"Type": "User"},
+        raise errors.user_error(
+            "PolicyLengthExceededException", f"The final policy size ({size}) is bigger than the limit ({MAX_POLICY_SIZE})."
         )
 
 
@@ -190,8 +172,8 @@ def statement_from(context: RequestContext, ref: FunctionRef, params: dict[str, 
     )
 
 
-def parse(params: dict[str, Any]) -> FunctionRef:
-    ref = names.parse_function_name(params["FunctionName"], params.get("Qualifier"))
+def parse(context: RequestContext, params: dict[str, Any]) -> FunctionRef:
+    ref = names.function_ref(context, params["FunctionName"], params.get("Qualifier"))
     names.check_name_length(ref)
     return ref
 
@@ -199,13 +181,9 @@ def parse(params: dict[str, Any]) -> FunctionRef:
 class PolicyOperations(ServiceProvider[LambdaStore]):
     def add_permission(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         store = self.stores[context]
-        ref = parse(params)
+        ref = parse(context, params)
         if ref.qualifier == LATEST:
-            raise AwsError(
-                "InvalidParameterValueException",
-                "We currently do not support adding policies for $LATEST.",
-                fields={"Type": "User"},
-            )
+            raise errors.invalid("We currently do not support adding policies for $LATEST.")
         with store.lock:
             function = names.find_function(store, context, ref)
             target = target_config(context, function, ref.qualifier)
@@ -215,12 +193,7 @@ class PolicyOperations(ServiceProvider[LambdaStore]):
             check_revision(policy, target, params.get("RevisionId"))
             existing = policy.statements if policy is not None else []
             if any(s["Sid"] == statement["Sid"] for s in existing):
-                raise AwsError(
-                    "ResourceConflictException",
-                    f"The statement id ({statement['Sid']}) provided already exists. Please provide a new "
-                    "statement id, or remove the existing statement.",
-                    fields={"Type": "User"},
-                )
+                raise errors.statement_exists(statement["Sid"])
             check_size([*existing, statement])
             if policy is None:
                 policy = function.policies[key] = Policy()
@@ -230,32 +203,20 @@ class PolicyOperations(ServiceProvider[LambdaStore]):
 
     def remove_permission(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         store = self.stores[context]
-        ref = parse(params)
+        ref = parse(context, params)
         sid = params["StatementId"]
         with store.lock:
             function = store.functions.get(ref.name)
             if function is None:
-                raise AwsError(
-                    "ResourceNotFoundException",
-                    f"No policy found for: {names.function_arn(context, ref.name)}",
-                    fields={"Type": "User"},
-                )
+                raise errors.not_found(f"No policy found for: {names.function_arn(context, ref.name)}")
             target = target_config(context, function, ref.qualifier)
             key = policy_key(ref.qualifier)
             policy = find_policy(function, ref.qualifier)
             if policy is None:
-                raise AwsError(
-                    "ResourceNotFoundException",
-                    "No policy is associated with the given resource.",
-                    fields={"Type": "User"},
-                )
+                raise errors.not_found("No policy is associated with the given resource.")
             remaining = [s for s in policy.statements if s["Sid"] != sid]
             if len(remaining) == len(policy.statements):
-                raise AwsError(
-                    "ResourceNotFoundException",
-                    f"Statement {sid} is not found in resource policy.",
-                    fields={"Type": "User"},
-                )
+                raise errors.statement_not_found(sid)
             check_revision(policy, target, params.get("RevisionId"))
             policy.statements = remaining
             renew_revision(function, key, target)
@@ -266,15 +227,11 @@ class PolicyOperations(ServiceProvider[LambdaStore]):
 
     def get_policy(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         store = self.stores[context]
-        ref = parse(params)
+        ref = parse(context, params)
         with store.lock:
             function = store.functions.get(ref.name)
             # An unknown function, version or alias, or one without policy: all the same answer (recorded).
             policy = find_policy(function, ref.qualifier) if function is not None else None
             if policy is None:
-                raise AwsError(
-                    "ResourceNotFoundException",
-                    "The resource you requested does not exist.",
-                    fields={"Type": "User"},
-                )
+                raise errors.not_found(errors.NO_SUCH_RESOURCE)
             return {"Policy": to_json(policy_document(policy.statements)), "RevisionId": policy.revision_id}

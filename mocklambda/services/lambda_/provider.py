@@ -1,7 +1,7 @@
 """AWS Lambda's API (rest-json, 2015-03-31): the provider, composed of one mixin per operation family.
 
 Owns LambdaStore; executes nothing itself (execution is the runtime's). Each family lives in its own module:
-functions.py (functions and code), versions.py (versions and aliases), policy.py (resource policies),
+functions.py (functions and code), invocations.py (Invoke), versions.py (versions and aliases), policy.py (resource policies),
 layers.py, settings.py (tags, account settings, reserved and provisioned concurrency), invoke_configs.py
 (asynchronous invocation settings), urls.py (function URLs), event_source_mappings.py.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 from mocklambda.services.base import ServiceProvider
 from mocklambda.services.lambda_.event_source_mappings import EventSourceMappingOperations
 from mocklambda.services.lambda_.functions import FunctionOperations
+from mocklambda.services.lambda_.invocations import InvokeOperations
 from mocklambda.services.lambda_.invoke_configs import EventInvokeConfigOperations
 from mocklambda.services.lambda_.layers import LayerOperations
 from mocklambda.services.lambda_.models import LambdaStore
@@ -21,6 +22,7 @@ from mocklambda.services.lambda_.versions import VersionOperations
 
 class LambdaProvider(
     FunctionOperations,
+    InvokeOperations,
     VersionOperations,
     PolicyOperations,
     LayerOperations,

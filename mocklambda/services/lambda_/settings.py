@@ -9,15 +9,15 @@ answers IN_PROGRESS, as AWS does).
 """
 from __future__ import annotations
 
-import bisect
 import datetime
 from typing import Any
 
 from mocklambda import arns
-from mocklambda.protocol import AwsError
 from mocklambda.services.base import RequestContext, ServiceProvider
+from mocklambda.services.lambda_.errors import NOT_A_FUNCTION, conflict, invalid, not_found, user_error
 from mocklambda.services.lambda_.models import LATEST, Function, LambdaStore
-from mocklambda.services.lambda_.names import FunctionRef, find_function, function_arn, parse_function_name
+from mocklambda.services.lambda_.names import FunctionRef, find_function, function_arn, function_ref
+from mocklambda.services.lambda_.pagination import paginate
 
 MAX_TAGS = 50
 ACCOUNT_CONCURRENCY_LIMIT = 1000  # AWS's default per account and region
@@ -26,19 +26,6 @@ CODE_SIZE_UNZIPPED = 262144000
 CODE_SIZE_ZIPPED = 52428800
 TOTAL_CODE_SIZE = 80530636800
 DEFAULT_MAX_ITEMS = 50
-NOT_A_FUNCTION = (
-    "This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. "
-    "Please specify either a function name or an unqualified function ARN."
-)
-
-
-def _invalid(message: str) -> AwsError:
-    return AwsError("InvalidParameterValueException", message, fields={"Type": "User"})
-
-
-def _not_found(message: str) -> AwsError:
-    # AWS repeats the message as a top-level `Message` member of ResourceNotFoundException.
-    return AwsError("ResourceNotFoundException", message, fields={"Type": "User", "Message": message})
 
 
 def _last_modified() -> str:
@@ -54,6 +41,13 @@ def _committed(function: Function) -> int:
     return sum(config["RequestedProvisionedConcurrentExecutions"] for config in function.provisioned_concurrency.values())
 
 
+def check_tag_count(count: int) -> None:
+    """A resource has at most 50 tags, however they come (recorded for TagResource and for CreateFunction's
+    Tags: TestLambdaTags::test_tag_limits)."""
+    if count > MAX_TAGS:
+        raise invalid("Number of tags exceeds resource tag limit.")
+
+
 def unreserved_concurrency(store: LambdaStore, excluding: Function | None = None) -> int:
     """UnreservedConcurrentExecutions: the account limit minus what functions have taken out of it."""
     taken = sum(_committed(function) for function in store.functions.values() if function is not excluding)
@@ -67,9 +61,8 @@ class SettingsOperations(ServiceProvider[LambdaStore]):
         with store.lock:
             tags = self._tags_of(context, store, params["Resource"])
             if not params["Tags"]:
-                raise _invalid("An error occurred and the request cannot be processed.")
-            if len(tags.keys() | params["Tags"].keys()) > MAX_TAGS:
-                raise _invalid("Number of tags exceeds resource tag limit.")
+                raise invalid("An error occurred and the request cannot be processed.")
+            check_tag_count(len(tags.keys() | params["Tags"].keys()))
             tags.update(params["Tags"])
         return {}
 
@@ -93,19 +86,19 @@ class SettingsOperations(ServiceProvider[LambdaStore]):
         if kind == "function":
             name, _, qualifier = rest.partition(":")
             if qualifier:
-                raise _invalid("Tags on function aliases and versions are not supported. Please specify a function ARN.")
+                raise invalid("Tags on function aliases and versions are not supported. Please specify a function ARN.")
             if (arn.account, arn.region) != (context.account_id, context.region):
-                raise _not_found(f"Function not found: {resource}")  # not one of this store's functions
+                raise not_found(f"Function not found: {resource}")  # not one of this store's functions
             return find_function(store, context, FunctionRef(name)).tags
         if kind == "event-source-mapping":
             mapping = store.event_source_mappings.get(rest)
             if mapping is None:
-                raise _not_found(f"Event source mapping not found: {resource}")
+                raise not_found(f"Event source mapping not found: {resource}")
             return mapping.tags
         # Neither code signing configs nor capacity providers exist in mocklambda, so none is ever found.
         # AWS's capacity provider wording is recorded; the code signing one follows the same form.
         label = "Capacity provider" if kind == "capacity-provider" else "Code signing config"
-        raise _not_found(f"{label} not found: {resource}")
+        raise not_found(f"{label} not found: {resource}")
 
     # -- account settings -----------------------------------------------------------------------------------
     def get_account_settings(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -129,7 +122,7 @@ class SettingsOperations(ServiceProvider[LambdaStore]):
         with store.lock:
             function = self._unqualified_function(context, store, params["FunctionName"])
             if unreserved_concurrency(store, excluding=function) - reserved < MINIMUM_UNRESERVED_CONCURRENCY:
-                raise _invalid(
+                raise invalid(
                     "Specified ReservedConcurrentExecutions for function decreases account's "
                     f"UnreservedConcurrentExecution below its minimum value of [{MINIMUM_UNRESERVED_CONCURRENCY}]."
                 )
@@ -139,7 +132,7 @@ class SettingsOperations(ServiceProvider[LambdaStore]):
     def get_function_concurrency(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         store = self.stores[context]
         with store.lock:
-            ref = parse_function_name(params["FunctionName"])
+            ref = function_ref(context, params["FunctionName"])
             # AWS names the unqualified function here (but `:$LATEST` for Put).
             function = find_function(store, context, FunctionRef(ref.name))
             return {"ReservedConcurrentExecutions": function.reserved_concurrency}
@@ -151,21 +144,21 @@ class SettingsOperations(ServiceProvider[LambdaStore]):
         return {}
 
     def _unqualified_function(self, context: RequestContext, store: LambdaStore, value: str) -> Function:
-        ref = parse_function_name(value)
+        ref = function_ref(context, value)
         if ref.qualifier is not None:
-            raise _invalid(NOT_A_FUNCTION)
+            raise invalid(NOT_A_FUNCTION)
         function = store.functions.get(ref.name)
         if function is None:
             # Recorded from AWS for PutFunctionConcurrency; DeleteFunctionConcurrency (same API version) is
             # assumed to name the function the same way.
-            raise _not_found(f"Function not found: {function_arn(context, ref.name, LATEST)}")
+            raise not_found(f"Function not found: {function_arn(context, ref.name, LATEST)}")
         return function
 
     # -- provisioned concurrency ----------------------------------------------------------------------------
     def put_provisioned_concurrency_config(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = parse_function_name(params["FunctionName"], params["Qualifier"])
+        ref = function_ref(context, params["FunctionName"], params["Qualifier"])
         if ref.qualifier == LATEST:
-            raise _invalid("Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
+            raise invalid("Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
         requested = params["ProvisionedConcurrentExecutions"]
         store = self.stores[context]
         with store.lock:
@@ -192,21 +185,19 @@ class SettingsOperations(ServiceProvider[LambdaStore]):
         }
 
     def get_provisioned_concurrency_config(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = _published_ref(params)
+        ref = _published_ref(context, params)
         store = self.stores[context]
         with store.lock:
             function, _ = _provisioned_target(context, store, ref)
             config = function.provisioned_concurrency.get(str(ref.qualifier))
             if config is None:
-                raise AwsError(
-                    "ProvisionedConcurrencyConfigNotFoundException",
-                    "No Provisioned Concurrency Config found for this function",
-                    fields={"Type": "User"},
+                raise user_error(
+                    "ProvisionedConcurrencyConfigNotFoundException", "No Provisioned Concurrency Config found for this function"
                 )
             return {key: value for key, value in config.items() if key != "FunctionArn"}
 
     def delete_provisioned_concurrency_config(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = _published_ref(params)
+        ref = _published_ref(context, params)
         store = self.stores[context]
         with store.lock:
             function, _ = _provisioned_target(context, store, ref)
@@ -215,18 +206,18 @@ class SettingsOperations(ServiceProvider[LambdaStore]):
         return {}
 
     def list_provisioned_concurrency_configs(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = parse_function_name(params["FunctionName"])
+        ref = function_ref(context, params["FunctionName"])
         store = self.stores[context]
         with store.lock:
             function = find_function(store, context, FunctionRef(ref.name))
-            qualifiers = sorted(function.provisioned_concurrency)
-            configs = [dict(function.provisioned_concurrency[q]) for q in qualifiers]
+            configs = [(qualifier, dict(config)) for qualifier, config in function.provisioned_concurrency.items()]
         # Marker: the qualifier of the first configuration of the next page (qualifiers sort ascending).
-        start = bisect.bisect_left(qualifiers, params.get("Marker") or "")
-        end = start + (params.get("MaxItems") or DEFAULT_MAX_ITEMS)
+        page, following = paginate(
+            configs, lambda entry: entry[0], params.get("Marker") or None, params.get("MaxItems") or DEFAULT_MAX_ITEMS
+        )
         return {
-            "ProvisionedConcurrencyConfigs": configs[start:end],
-            "NextMarker": qualifiers[end] if end < len(qualifiers) else None,
+            "ProvisionedConcurrencyConfigs": [config for _, config in page],
+            "NextMarker": following[0] if following else None,
         }
 
 
@@ -241,10 +232,10 @@ def _total_code_size(store: LambdaStore) -> int:
     return total
 
 
-def _published_ref(params: dict[str, Any]) -> FunctionRef:
-    ref = parse_function_name(params["FunctionName"], params["Qualifier"])
+def _published_ref(context: RequestContext, params: dict[str, Any]) -> FunctionRef:
+    ref = function_ref(context, params["FunctionName"], params["Qualifier"])
     if ref.qualifier == LATEST:
-        raise _invalid("The function resource provided must be an alias or a published version.")
+        raise invalid("The function resource provided must be an alias or a published version.")
     return ref
 
 
@@ -261,22 +252,18 @@ def _provisioned_target(context: RequestContext, store: LambdaStore, ref: Functi
         alias = function.aliases.get(qualifier)
         if not is_version and alias is not None:
             return function, str(alias.config["FunctionVersion"])
-    raise _not_found(f"Function not found: {arn}" if is_version else f"Cannot find alias arn: {arn}")
+    raise not_found(f"Function not found: {arn}" if is_version else f"Cannot find alias arn: {arn}")
 
 
 def _check_provisioned_conflict(function: Function, qualifier: str, version: str) -> None:
     """A version is provisioned either directly or through an alias that points at it, never both."""
     if qualifier in function.aliases:
         if version in function.provisioned_concurrency:
-            raise _conflict("Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version")
+            raise conflict("Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version")
         return
     for name, alias in function.aliases.items():
         if str(alias.config["FunctionVersion"]) == version and name in function.provisioned_concurrency:
-            raise _conflict("Version is pointed by a Provisioned Concurrency alias")
-
-
-def _conflict(message: str) -> AwsError:
-    return AwsError("ResourceConflictException", message, fields={"Type": "User"})
+            raise conflict("Version is pointed by a Provisioned Concurrency alias")
 
 
 def _check_provisioned_limits(store: LambdaStore, function: Function, qualifier: str, requested: int) -> None:
@@ -289,16 +276,16 @@ def _check_provisioned_limits(store: LambdaStore, function: Function, qualifier:
     )
     if function.reserved_concurrency is not None:
         if others + requested > function.reserved_concurrency:
-            raise _invalid(
+            raise invalid(
                 "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution "
                 "for function"
             )
         return
     available = unreserved_concurrency(store, excluding=function) - others
     if requested > available:
-        raise _invalid(f"Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [{available}].")
+        raise invalid(f"Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [{available}].")
     if available - requested < MINIMUM_UNRESERVED_CONCURRENCY:
-        raise _invalid(
+        raise invalid(
             "Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution "
             f"below its minimum value of [{MINIMUM_UNRESERVED_CONCURRENCY}]."
         )

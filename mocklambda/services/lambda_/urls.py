@@ -10,24 +10,22 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
 import secrets
 import string
 from typing import Any
 
-from mocklambda.protocol import AwsError
+from mocklambda.protocol.errors import validation_error
 from mocklambda.services.base import RequestContext, ServiceProvider
-from mocklambda.services.lambda_.invoke_configs import paginate, reachable_ref, user_error
+from mocklambda.services.lambda_.errors import NO_SUCH_RESOURCE, conflict, not_found
 from mocklambda.services.lambda_.models import Function, LambdaStore
-from mocklambda.services.lambda_.names import FunctionRef, function_arn
+from mocklambda.services.lambda_.names import FunctionRef, function_arn, function_ref
+from mocklambda.services.lambda_.pagination import paginate
+from mocklambda.services.lambda_.versions import is_alias_name
 
 URL_ID_ALPHABET = string.ascii_lowercase + string.digits
 URL_ID_LENGTH = 32
-# The Qualifier member's pattern in the model; AWS applies it to a qualifier inside FunctionName as well.
-ALIAS_QUALIFIER = re.compile(r"(?!\d+$)[0-9a-zA-Z_-]+")
 # AWS's own message for a missing function (create, update, list) and for a missing config (get, delete).
 FUNCTION_DOES_NOT_EXIST = "Function does not exist"
-RESOURCE_DOES_NOT_EXIST = "The resource you requested does not exist."
 
 
 def _now() -> str:
@@ -43,14 +41,12 @@ def _new_url(context: RequestContext) -> str:
 def _url_ref(context: RequestContext, params: dict[str, Any]) -> FunctionRef:
     """FunctionName and Qualifier; a qualifier derived from the name must name an alias too (the model only
     checks the separate Qualifier member), so `name:1` and `name:$LATEST` get the model's error for it."""
-    ref = reachable_ref(context, params["FunctionName"], params.get("Qualifier"))
-    if ref.qualifier is not None and not ALIAS_QUALIFIER.fullmatch(ref.qualifier):
-        raise AwsError(
-            "ValidationException",
-            f"1 validation error detected: Value '{ref.qualifier}' at 'qualifier' failed to satisfy constraint: "
-            r"Member must satisfy regular expression pattern: ((?!^\d+$)^[0-9a-zA-Z-_]+$)",
-            400,
-        )
+    ref = function_ref(context, params["FunctionName"], params.get("Qualifier"))
+    if ref.qualifier is not None and not is_alias_name(ref.qualifier):
+        raise validation_error([
+            f"Value '{ref.qualifier}' at 'qualifier' failed to satisfy constraint: "
+            r"Member must satisfy regular expression pattern: ((?!^\d+$)^[0-9a-zA-Z-_]+$)"
+        ])
     return ref
 
 
@@ -58,6 +54,14 @@ def _exists(store: LambdaStore, ref: FunctionRef) -> Function | None:
     function = store.functions.get(ref.name)
     if function is None or (ref.qualifier is not None and ref.qualifier not in function.aliases):
         return None
+    return function
+
+
+def _existing(store: LambdaStore, ref: FunctionRef) -> Function:
+    """The function (and alias) that Create and Update configure, with AWS's answer for a missing one."""
+    function = _exists(store, ref)
+    if function is None:
+        raise not_found(FUNCTION_DOES_NOT_EXIST)
     return function
 
 
@@ -75,15 +79,12 @@ class FunctionUrlOperations(ServiceProvider[LambdaStore]):
         ref = _url_ref(context, params)
         store = self.stores[context]
         with store.lock:
-            function = _exists(store, ref)
-            if function is None:
-                raise user_error("ResourceNotFoundException", FUNCTION_DOES_NOT_EXIST)
+            function = _existing(store, ref)
             arn = function_arn(context, ref.name, ref.qualifier)
             if ref.qualifier in function.url_configs:
-                raise user_error(
-                    "ResourceConflictException",
+                raise conflict(
                     f"Failed to create function url config for [functionArn = {arn}]. "
-                    "Error message:  FunctionUrlConfig exists for this Lambda function",
+                    "Error message:  FunctionUrlConfig exists for this Lambda function"
                 )
             created = _now()
             config: dict[str, Any] = {
@@ -106,7 +107,7 @@ class FunctionUrlOperations(ServiceProvider[LambdaStore]):
             function = _exists(store, ref)
             config = None if function is None else function.url_configs.get(ref.qualifier)
             if config is None:
-                raise user_error("ResourceNotFoundException", RESOURCE_DOES_NOT_EXIST)
+                raise not_found(NO_SUCH_RESOURCE)
             return copy.deepcopy(config)
 
     def update_function_url_config(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -114,12 +115,10 @@ class FunctionUrlOperations(ServiceProvider[LambdaStore]):
         ref = _url_ref(context, params)
         store = self.stores[context]
         with store.lock:
-            function = _exists(store, ref)
-            if function is None:
-                raise user_error("ResourceNotFoundException", FUNCTION_DOES_NOT_EXIST)
+            function = _existing(store, ref)
             config = function.url_configs.get(ref.qualifier)
             if config is None:
-                raise user_error("ResourceNotFoundException", RESOURCE_DOES_NOT_EXIST)
+                raise not_found(NO_SUCH_RESOURCE)
             for name in ("AuthType", "InvokeMode"):
                 if params.get(name) is not None:
                     config[name] = params[name]
@@ -136,19 +135,19 @@ class FunctionUrlOperations(ServiceProvider[LambdaStore]):
         with store.lock:
             function = _exists(store, ref)
             if function is None or ref.qualifier not in function.url_configs:
-                raise user_error("ResourceNotFoundException", RESOURCE_DOES_NOT_EXIST)
+                raise not_found(NO_SUCH_RESOURCE)
             del function.url_configs[ref.qualifier]
         return {}
 
     def list_function_url_configs(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        ref = reachable_ref(context, params["FunctionName"])
+        ref = function_ref(context, params["FunctionName"])
         store = self.stores[context]
         with store.lock:
             function = store.functions.get(ref.name)
             if function is None:
-                raise user_error("ResourceNotFoundException", FUNCTION_DOES_NOT_EXIST)
+                raise not_found(FUNCTION_DOES_NOT_EXIST)
             configs = [copy.deepcopy(config) for config in function.url_configs.values()]
-        page, marker = paginate(
-            configs, lambda config: str(config["FunctionArn"]), params.get("Marker"), params.get("MaxItems"), 50
+        page, following = paginate(
+            configs, lambda config: str(config["FunctionArn"]), params.get("Marker") or None, params.get("MaxItems") or 50
         )
-        return {"FunctionUrlConfigs": page, "NextMarker": marker}
+        return {"FunctionUrlConfigs": page, "NextMarker": following["FunctionArn"] if following else None}

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from mocklambda.protocol import AwsError
 from mocklambda.services.base import RequestContext, ServiceProvider
 from mocklambda.services.lambda_ import function_config as cfg
 from mocklambda.services.lambda_ import names
+from mocklambda.services.lambda_.errors import check_revision_id, conflict, invalid, not_found
 from mocklambda.services.lambda_.models import LATEST, Alias, Function, FunctionVersion, LambdaStore
 from mocklambda.services.lambda_.names import FunctionRef
+from mocklambda.services.lambda_.pagination import paginate
 
 # Members of a FunctionConfiguration that describe the state of a version, not what it is: two versions that
 # differ only in these hold the same code and configuration.
@@ -48,19 +50,10 @@ DEFAULT_ALIASES_PER_PAGE = 50
 
 _ALIAS_NAME = re.compile(r"(?!^[0-9]+$)[a-zA-Z0-9-_]+")
 
-REVISION_MISMATCH = (
-    "The Revision Id provided does not match the latest Revision Id. "
-    "Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
-)
-
 
 def is_alias_name(qualifier: str) -> bool:
     """An alias name, as opposed to a version number or `$LATEST` (alias names are never all digits)."""
     return _ALIAS_NAME.fullmatch(qualifier) is not None
-
-
-def revision_mismatch() -> AwsError:
-    return AwsError("PreconditionFailedException", REVISION_MISMATCH, fields={"Type": "User"})
 
 
 # --- versions ---------------------------------------------------------------------------------------------
@@ -118,16 +111,12 @@ def publish_latest(function: Function, description: str | None = None) -> tuple[
 
 def check_publish_preconditions(function: Function, params: dict[str, Any]) -> None:
     latest = function.latest.config
-    revision_id = params.get("RevisionId")
-    if revision_id is not None and revision_id != latest.get("RevisionId"):
-        raise revision_mismatch()
+    check_revision_id(params.get("RevisionId"), latest.get("RevisionId"))
     code_sha256 = params.get("CodeSha256")
     if code_sha256 is not None and code_sha256 != latest.get("CodeSha256"):
-        raise AwsError(
-            "InvalidParameterValueException",
+        raise invalid(
             f"CodeSHA256 ({code_sha256}) is different from current CodeSHA256 in $LATEST "
-            f"({latest.get('CodeSha256')}). Please try again with the CodeSHA256 in $LATEST.",
-            fields={"Type": "User"},
+            f"({latest.get('CodeSha256')}). Please try again with the CodeSHA256 in $LATEST."
         )
 
 
@@ -136,26 +125,7 @@ def listed_version(version: FunctionVersion) -> dict[str, Any]:
     return cfg.listed_view(version.config, qualify_latest=True)
 
 
-# --- pagination -------------------------------------------------------------------------------------------
-
-
-def paginate(
-    items: list[dict[str, Any]],
-    key: Callable[[dict[str, Any]], str],
-    position: Callable[[str], Any],
-    marker: str | None,
-    page_size: int,
-) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of `items` (in `position` order of their keys), from the first item at or after `marker`; and
-    the next marker: the key of the first item of the next page. Items deleted between pages neither make
-    the next page repeat nor skip anything."""
-    start = 0
-    if marker is not None:
-        where = position(marker)
-        start = next((i for i, item in enumerate(items) if position(key(item)) >= where), len(items))
-    page = items[start : start + page_size]
-    rest = items[start + page_size :]
-    return page, (key(rest[0]) if rest else None)
+# --- listing ----------------------------------------------------------------------------------------------
 
 
 def version_position(version: str) -> float:
@@ -172,10 +142,15 @@ def alias_arn(context: RequestContext, function: Function, name: str) -> str:
     return names.function_arn(context, function.name, name)
 
 
-def find_alias_function(store: LambdaStore, context: RequestContext, params: dict[str, Any]) -> Function:
-    ref = names.parse_function_name(params["FunctionName"])
+def function_name_ref(context: RequestContext, params: dict[str, Any]) -> FunctionRef:
+    """The FunctionName of a version or alias operation, with AWS's 64-character limit on the name."""
+    ref = names.function_ref(context, params["FunctionName"])
     names.check_name_length(ref)
-    return names.find_function(store, context, FunctionRef(ref.name))
+    return ref
+
+
+def find_alias_function(store: LambdaStore, context: RequestContext, params: dict[str, Any]) -> Function:
+    return names.find_function(store, context, FunctionRef(function_name_ref(context, params).name))
 
 
 def version_not_found(context: RequestContext, function: Function, version: str) -> AwsError:
@@ -193,23 +168,15 @@ def check_routing(
     """AdditionalVersionWeights as AWS allows them: one other published version, when the alias points at a
     published version. Weights and key patterns were already checked against the model."""
     if len(weights) > 1:
-        raise AwsError(
-            "InvalidParameterValueException",
-            "Number of items in AdditionalVersionWeights cannot be greater than 1",
-            fields={"Type": "User"},
-        )
+        raise invalid("Number of items in AdditionalVersionWeights cannot be greater than 1")
     for version in weights:
         if version == target:
-            raise AwsError(
-                "InvalidParameterValueException",
+            raise invalid(
                 f"Invalid function version {target}. Function version {target} is already included in routing "
-                "configuration.",
-                fields={"Type": "User"},
+                "configuration."
             )
         if target == LATEST:
-            raise AwsError(
-                "InvalidParameterValueException", "$LATEST is not supported for an alias pointing to more than 1 version"
-            )
+            raise invalid("$LATEST is not supported for an alias pointing to more than 1 version")
         check_target(context, function, version)
 
 
@@ -246,8 +213,7 @@ class VersionOperations(ServiceProvider[LambdaStore]):
 
     def publish_version(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         store = self.stores[context]
-        ref = names.parse_function_name(params["FunctionName"])
-        names.check_name_length(ref)
+        ref = function_name_ref(context, params)
         with store.lock:
             function = names.find_function(store, context, FunctionRef(ref.name))
             check_publish_preconditions(function, params)
@@ -256,24 +222,26 @@ class VersionOperations(ServiceProvider[LambdaStore]):
 
     def list_versions_by_function(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         store = self.stores[context]
-        ref = names.parse_function_name(params["FunctionName"])
-        names.check_name_length(ref)
+        ref = function_name_ref(context, params)
         with store.lock:
             function = names.find_function(store, context, FunctionRef(ref.name))
             ordered = [function.latest] + [function.versions[n] for n in sorted(function.versions, key=int)]
             items = [listed_version(version) for version in ordered]
         page_size = min(params.get("MaxItems") or MAX_VERSIONS_PER_PAGE, MAX_VERSIONS_PER_PAGE)
-        page, next_marker = paginate(
-            items, lambda item: str(item["Version"]), version_position, params.get("Marker"), page_size
+        marker = params.get("Marker")
+        page, following = paginate(
+            items,
+            lambda item: version_position(str(item["Version"])),
+            None if marker is None else version_position(marker),
+            page_size,
         )
-        return {"Versions": page, "NextMarker": next_marker}
+        return {"Versions": page, "NextMarker": str(following["Version"]) if following else None}
 
     # --- aliases ---
 
     def create_alias(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         store = self.stores[context]
-        ref = names.parse_function_name(params["FunctionName"])
-        names.check_name_length(ref)
+        ref = function_name_ref(context, params)
         target = params["FunctionVersion"]
         name = params["Name"]
         with store.lock:
@@ -281,11 +249,7 @@ class VersionOperations(ServiceProvider[LambdaStore]):
             function = names.find_function(store, context, FunctionRef(ref.name, target))
             check_target(context, function, target)
             if name in function.aliases:
-                raise AwsError(
-                    "ResourceConflictException",
-                    f"Alias already exists: {alias_arn(context, function, name)}",
-                    fields={"Type": "User"},
-                )
+                raise conflict(f"Alias already exists: {alias_arn(context, function, name)}")
             weights = routing_weights(params)
             if weights:
                 check_routing(context, function, target, weights)
@@ -307,11 +271,7 @@ class VersionOperations(ServiceProvider[LambdaStore]):
             function = find_alias_function(store, context, params)
             alias = function.aliases.get(params["Name"])
             if alias is None:
-                raise AwsError(
-                    "ResourceNotFoundException",
-                    f"Cannot find alias arn: {alias_arn(context, function, params['Name'])}",
-                    fields={"Type": "User"},
-                )
+                raise not_found(f"Cannot find alias arn: {alias_arn(context, function, params['Name'])}")
             return alias_view(alias)
 
     def update_alias(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -322,14 +282,8 @@ class VersionOperations(ServiceProvider[LambdaStore]):
             alias = function.aliases.get(name)
             if alias is None:
                 # UpdateAlias words this differently from GetAlias (both recorded).
-                raise AwsError(
-                    "ResourceNotFoundException",
-                    f"Alias not found: {alias_arn(context, function, name)}",
-                    fields={"Type": "User"},
-                )
-            revision_id = params.get("RevisionId")
-            if revision_id is not None and revision_id != alias.config["RevisionId"]:
-                raise revision_mismatch()
+                raise not_found(f"Alias not found: {alias_arn(context, function, name)}")
+            check_revision_id(params.get("RevisionId"), alias.config["RevisionId"])
             config = copy.deepcopy(alias.config)
             if params.get("FunctionVersion") is not None:
                 check_target(context, function, params["FunctionVersion"])
@@ -351,8 +305,7 @@ class VersionOperations(ServiceProvider[LambdaStore]):
 
     def delete_alias(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         store = self.stores[context]
-        ref = names.parse_function_name(params["FunctionName"])
-        names.check_name_length(ref)
+        ref = function_name_ref(context, params)
         with store.lock:
             # Deleting an alias that does not exist succeeds (recorded: 204); the model gives DeleteAlias no
             # ResourceNotFoundException at all, so a missing function is no error either.
@@ -367,7 +320,5 @@ class VersionOperations(ServiceProvider[LambdaStore]):
             function = find_alias_function(store, context, params)
             items = [alias_view(alias) for alias in aliases_of(function, params.get("FunctionVersion"))]
         page_size = params.get("MaxItems") or DEFAULT_ALIASES_PER_PAGE
-        page, next_marker = paginate(
-            items, lambda item: str(item["Name"]), lambda name: name, params.get("Marker"), page_size
-        )
-        return {"Aliases": page, "NextMarker": next_marker}
+        page, following = paginate(items, lambda item: str(item["Name"]), params.get("Marker"), page_size)
+        return {"Aliases": page, "NextMarker": following["Name"] if following else None}

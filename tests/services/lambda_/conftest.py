@@ -1,6 +1,9 @@
-"""Fixtures for Lambda tests: zips made in memory, and a factory that creates functions through boto3."""
+"""Fixtures and helpers shared by the Lambda tests: zips made in memory, recorded AWS responses, a factory that
+creates functions through boto3, a function with a published version and alias, and AWS error checks."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import itertools
 import json
@@ -10,9 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 SNAPSHOTS = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "aws-snapshots"
-ROLE = "arn:aws:iam::123456789012:role/lambda-role"
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/lambda-role"
+ALIAS = "live"  # the alias of the `published` fixture
 HANDLER_SOURCE = "def handler(event, context):\n    return event\n"
 
 _names = itertools.count(1)
@@ -27,6 +35,11 @@ def make_zip(files: dict[str, str | bytes] | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def code_sha256(package: bytes) -> str:
+    """CodeSha256 as Lambda reports it: base64 of the SHA-256 digest of the zip."""
+    return base64.b64encode(hashlib.sha256(package).digest()).decode()
+
+
 def snapshot(test_name: str) -> dict[str, Any]:
     """The recorded AWS responses of one test in lambda___test_lambda_api.snapshot.json, by key suffix."""
     data = json.loads((SNAPSHOTS / "lambda___test_lambda_api.snapshot.json").read_text())
@@ -35,9 +48,40 @@ def snapshot(test_name: str) -> dict[str, Any]:
     return matches[0]
 
 
+def function_arn(name: str, qualifier: str | None = None) -> str:
+    """A function's ARN in the tests' account and region."""
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}" + (f":{qualifier}" if qualifier else "")
+
+
+def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
+    """An AWS error as (Code, HTTP status, Message)."""
+    response: Any = excinfo.value.response
+    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
+
+
+def assert_error(error: pytest.ExceptionInfo[ClientError], code: str, status: int, message: str) -> None:
+    assert error_of(error) == (code, status, message)
+
+
+def members(response: dict[str, Any]) -> set[str]:
+    """The members of a response, without boto3's ResponseMetadata."""
+    return set(response) - {"ResponseMetadata"}
+
+
+def body(response: dict[str, Any]) -> dict[str, Any]:
+    """A response without boto3's ResponseMetadata."""
+    return {key: value for key, value in response.items() if key != "ResponseMetadata"}
+
+
 @pytest.fixture
 def awslambda(client) -> Any:
     return client("lambda")
+
+
+@pytest.fixture
+def unvalidated_lambda(client) -> Any:
+    """A Lambda client that sends what botocore would refuse itself, so the server's own validation answers."""
+    return client("lambda", config=Config(parameter_validation=False))
 
 
 @pytest.fixture
@@ -56,3 +100,17 @@ def create_function(awslambda) -> Callable[..., dict[str, Any]]:
         return awslambda.create_function(**params)
 
     return create
+
+
+@pytest.fixture
+def function(create_function) -> dict[str, Any]:
+    """A new function's CreateFunction response."""
+    return create_function()
+
+
+@pytest.fixture
+def published(awslambda, function) -> dict[str, Any]:
+    """The function with version 1 and alias `live` (ALIAS) pointing to it."""
+    awslambda.publish_version(FunctionName=function["FunctionName"])
+    awslambda.create_alias(FunctionName=function["FunctionName"], Name=ALIAS, FunctionVersion="1")
+    return function

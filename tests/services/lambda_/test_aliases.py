@@ -6,22 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.services.lambda_.conftest import snapshot
-
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-
-
-def arn(name: str, qualifier: str | None = None) -> str:
-    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}" + (f":{qualifier}" if qualifier else "")
-
-
-def aws_error(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
-    response: Any = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
+from tests.services.lambda_.conftest import error_of, snapshot
+from tests.services.lambda_.conftest import function_arn as arn
 
 
 def recorded(test: str, key: str, name: str) -> dict[str, Any]:
@@ -51,12 +39,6 @@ def function_with_versions(awslambda, create_function) -> Callable[[int], str]:
         return name
 
     return make
-
-
-@pytest.fixture
-def unvalidated_lambda(client) -> Any:
-    """A client that sends what botocore would refuse, so the server's own validation answers."""
-    return client("lambda", config=Config(parameter_validation=False))
 
 
 # --- CreateAlias ---
@@ -122,7 +104,7 @@ def test_create_alias_numeric_name(awslambda, function_with_versions):
         awslambda.create_alias(FunctionName=name, Name="2024", FunctionVersion="1")
 
     expected = snapshot("TestLambdaAlias::test_alias_naming")["create_alias_number_exception"]["Error"]
-    assert aws_error(excinfo) == ("ValidationException", 400, expected["Message"])
+    assert error_of(excinfo) == ("ValidationException", 400, expected["Message"])
 
 
 def test_create_alias_duplicate_name(awslambda, function_with_versions):
@@ -132,7 +114,7 @@ def test_create_alias_duplicate_name(awslambda, function_with_versions):
     with pytest.raises(ClientError) as excinfo:
         awslambda.create_alias(FunctionName=name, Name="custom", FunctionVersion="1")
 
-    assert aws_error(excinfo) == ("ResourceConflictException", 409, f"Alias already exists: {arn(name, 'custom')}")
+    assert error_of(excinfo) == ("ResourceConflictException", 409, f"Alias already exists: {arn(name, 'custom')}")
 
 
 def test_create_alias_unknown_version(awslambda, function_with_versions):
@@ -141,7 +123,7 @@ def test_create_alias_unknown_version(awslambda, function_with_versions):
     with pytest.raises(ClientError) as excinfo:
         awslambda.create_alias(FunctionName=name, Name="custom", FunctionVersion="10")
 
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn(name, '10')}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn(name, '10')}")
 
 
 def test_create_alias_unknown_function(awslambda):
@@ -149,7 +131,7 @@ def test_create_alias_unknown_function(awslambda):
         awslambda.create_alias(FunctionName="nothing-here", Name="custom", FunctionVersion="1")
 
     # AWS names the missing function together with the requested version.
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn('nothing-here', '1')}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn('nothing-here', '1')}")
 
 
 def test_create_alias_routing_to_two_versions(awslambda, function_with_versions):
@@ -164,7 +146,7 @@ def test_create_alias_routing_to_two_versions(awslambda, function_with_versions)
         )
 
     message = "Number of items in AdditionalVersionWeights cannot be greater than 1"
-    assert aws_error(excinfo) == ("InvalidParameterValueException", 400, message)
+    assert error_of(excinfo) == ("InvalidParameterValueException", 400, message)
 
 
 def test_create_alias_routing_to_its_own_version(awslambda, function_with_versions):
@@ -176,7 +158,7 @@ def test_create_alias_routing_to_its_own_version(awslambda, function_with_versio
         )
 
     message = "Invalid function version 1. Function version 1 is already included in routing configuration."
-    assert aws_error(excinfo) == ("InvalidParameterValueException", 400, message)
+    assert error_of(excinfo) == ("InvalidParameterValueException", 400, message)
 
 
 def test_create_alias_routing_to_unknown_version(awslambda, function_with_versions):
@@ -187,7 +169,7 @@ def test_create_alias_routing_to_unknown_version(awslambda, function_with_versio
             FunctionName=name, Name="custom", FunctionVersion="1", RoutingConfig={"AdditionalVersionWeights": {"10": 0.5}}
         )
 
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn(name, '10')}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn(name, '10')}")
 
 
 def test_create_alias_routing_from_latest(awslambda, function_with_versions):
@@ -202,7 +184,7 @@ def test_create_alias_routing_from_latest(awslambda, function_with_versions):
         )
 
     message = "$LATEST is not supported for an alias pointing to more than 1 version"
-    assert aws_error(excinfo) == ("InvalidParameterValueException", 400, message)
+    assert error_of(excinfo) == ("InvalidParameterValueException", 400, message)
 
 
 @pytest.mark.parametrize(
@@ -218,7 +200,7 @@ def test_create_alias_routing_weight_out_of_range(unvalidated_lambda, function_w
         )
 
     expected = snapshot("test_notfound_and_invalid_routingconfigs")[key]["Error"]["Message"]
-    assert aws_error(excinfo) == ("ValidationException", 400, expected)
+    assert error_of(excinfo) == ("ValidationException", 400, expected)
 
 
 def test_create_alias_routing_to_latest(unvalidated_lambda, function_with_versions):
@@ -234,7 +216,7 @@ def test_create_alias_routing_to_latest(unvalidated_lambda, function_with_versio
 
     key = "routing_config_exc_version_latest"
     expected = snapshot("test_notfound_and_invalid_routingconfigs")[key]["Error"]["Message"]
-    assert aws_error(excinfo) == ("ValidationException", 400, expected)
+    assert error_of(excinfo) == ("ValidationException", 400, expected)
 
 
 # --- GetAlias ---
@@ -266,7 +248,7 @@ def test_get_alias_unknown_alias(awslambda, create_function):
     with pytest.raises(ClientError) as excinfo:
         awslambda.get_alias(FunctionName=name, Name="non-existent")
 
-    assert aws_error(excinfo) == (
+    assert error_of(excinfo) == (
         "ResourceNotFoundException",
         404,
         f"Cannot find alias arn: {arn(name, 'non-existent')}",
@@ -277,7 +259,7 @@ def test_get_alias_unknown_function(awslambda):
     with pytest.raises(ClientError) as excinfo:
         awslambda.get_alias(FunctionName="nothing-here", Name="live")
 
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn('nothing-here')}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn('nothing-here')}")
 
 
 # --- UpdateAlias ---
@@ -355,7 +337,7 @@ def test_update_alias_version_onto_its_routing_version(awslambda, function_with_
         awslambda.update_alias(FunctionName=name, Name="live", FunctionVersion="2")
 
     message = "Invalid function version 2. Function version 2 is already included in routing configuration."
-    assert aws_error(excinfo) == ("InvalidParameterValueException", 400, message)
+    assert error_of(excinfo) == ("InvalidParameterValueException", 400, message)
 
 
 def test_update_alias_matching_revision_id(awslambda, function_with_versions):
@@ -375,7 +357,7 @@ def test_update_alias_wrong_revision_id(awslambda, function_with_versions):
         awslambda.update_alias(FunctionName=name, Name="live", RevisionId="wrong")
 
     recorded_error = snapshot("test_function_revisions_version_and_alias")["update_alias_revision_exception"]["Error"]
-    assert aws_error(excinfo) == ("PreconditionFailedException", 412, recorded_error["Message"])
+    assert error_of(excinfo) == ("PreconditionFailedException", 412, recorded_error["Message"])
 
 
 def test_update_alias_unknown_alias(awslambda, create_function):
@@ -384,7 +366,7 @@ def test_update_alias_unknown_alias(awslambda, create_function):
     with pytest.raises(ClientError) as excinfo:
         awslambda.update_alias(FunctionName=name, Name="non-existent")
 
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, f"Alias not found: {arn(name, 'non-existent')}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Alias not found: {arn(name, 'non-existent')}")
 
 
 def test_update_alias_unknown_version(awslambda, function_with_versions):
@@ -394,7 +376,7 @@ def test_update_alias_unknown_version(awslambda, function_with_versions):
     with pytest.raises(ClientError) as excinfo:
         awslambda.update_alias(FunctionName=name, Name="live", FunctionVersion="7")
 
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn(name, '7')}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn(name, '7')}")
 
 
 def test_update_alias_does_not_change_function_revision_id(awslambda, function_with_versions):
@@ -449,7 +431,7 @@ def test_delete_alias_removes_its_policy(awslambda, function_with_versions):
     with pytest.raises(ClientError) as excinfo:
         awslambda.get_policy(FunctionName=name, Qualifier="live")
 
-    assert aws_error(excinfo)[:2] == ("ResourceNotFoundException", 404)
+    assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
 
 
 def test_delete_function_removes_its_aliases(awslambda, create_function, function_with_versions):
@@ -522,4 +504,4 @@ def test_list_aliases_unknown_function(awslambda):
     with pytest.raises(ClientError) as excinfo:
         awslambda.list_aliases(FunctionName="nothing-here")
 
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn('nothing-here')}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn('nothing-here')}")

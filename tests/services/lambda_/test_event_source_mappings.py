@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.services.lambda_.conftest import SNAPSHOTS, snapshot
+from tests.services.lambda_.conftest import SNAPSHOTS, assert_error, body, snapshot
 
 API = "TestLambdaEventSourceMappings::"
 FILTER = {"Filters": [{"Pattern": json.dumps({"body": {"testItem": ["test24"]}})}]}
@@ -20,16 +20,6 @@ NULL_STARTING_POSITION = (
     "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: "
     "Member must not be null."
 )
-
-
-def assert_error(error: pytest.ExceptionInfo[ClientError], code: str, status: int, message: str) -> None:
-    response = error.value.response
-    assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]) == (code, status)
-    assert response["Error"]["Message"] == message
-
-
-def body(response: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in response.items() if key != "ResponseMetadata"}
 
 
 def recorded(file: str, test: str) -> dict[str, Any]:
@@ -58,21 +48,8 @@ class Sources:
 
 
 @pytest.fixture
-def function(create_function) -> dict[str, Any]:
-    return create_function()
-
-
-@pytest.fixture
 def sources(function) -> Sources:
     return Sources(function["FunctionArn"])
-
-
-@pytest.fixture
-def published(awslambda, function) -> dict[str, Any]:
-    """The function with version 1 and alias `myalias` pointing to it."""
-    awslambda.publish_version(FunctionName=function["FunctionName"])
-    awslambda.create_alias(FunctionName=function["FunctionName"], Name="myalias", FunctionVersion="1")
-    return function
 
 
 @pytest.fixture
@@ -161,8 +138,8 @@ def test_create_event_source_mapping_echoes_sqs_settings(awslambda, function, so
 
 @pytest.mark.parametrize(
     ("function_name", "suffix"),
-    [("{name}", ""), ("{name}:$LATEST", ":$LATEST"), ("{name}:1", ":1"), ("{name}:myalias", ":myalias"),
-     ("{arn}", ""), ("{arn}:1", ":1"), ("{arn}:myalias", ":myalias")],
+    [("{name}", ""), ("{name}:$LATEST", ":$LATEST"), ("{name}:1", ":1"), ("{name}:live", ":live"),
+     ("{arn}", ""), ("{arn}:1", ":1"), ("{arn}:live", ":live")],
 )
 def test_create_event_source_mapping_function_name_forms(awslambda, published, sources, function_name, suffix):
     name = function_name.format(name=published["FunctionName"], arn=published["FunctionArn"])
@@ -358,7 +335,7 @@ def test_create_event_source_mapping_stream_twice(awslambda, function, sources):
 
 def test_create_event_source_mapping_same_source_other_qualifier(awslambda, published, sources, sqs_mapping):
     response = awslambda.create_event_source_mapping(
-        FunctionName=f"{published['FunctionName']}:myalias", EventSourceArn=sources.queue()
+        FunctionName=f"{published['FunctionName']}:live", EventSourceArn=sources.queue()
     )
 
     assert response["UUID"] != sqs_mapping["UUID"]
@@ -465,10 +442,10 @@ def test_update_event_source_mapping_sqs_large_batch_needs_window(awslambda, sqs
 
 def test_update_event_source_mapping_function_name(awslambda, published, sqs_mapping):
     response = awslambda.update_event_source_mapping(
-        UUID=sqs_mapping["UUID"], FunctionName=f"{published['FunctionName']}:myalias"
+        UUID=sqs_mapping["UUID"], FunctionName=f"{published['FunctionName']}:live"
     )
 
-    assert response["FunctionArn"] == f"{published['FunctionArn']}:myalias"
+    assert response["FunctionArn"] == f"{published['FunctionArn']}:live"
 
 
 def test_update_event_source_mapping_unknown_function(awslambda, sqs_mapping):
@@ -525,7 +502,7 @@ def three_mappings(awslambda, published, sources) -> list[dict[str, Any]]:
     name = published["FunctionName"]
     return [
         awslambda.create_event_source_mapping(FunctionName=name, EventSourceArn=sources.queue("a")),
-        awslambda.create_event_source_mapping(FunctionName=f"{name}:myalias", EventSourceArn=sources.queue("a")),
+        awslambda.create_event_source_mapping(FunctionName=f"{name}:live", EventSourceArn=sources.queue("a")),
         awslambda.create_event_source_mapping(FunctionName=name, EventSourceArn=sources.queue("b")),
     ]
 
@@ -545,7 +522,7 @@ def test_list_event_source_mappings_by_source(awslambda, sources, three_mappings
 
 def test_list_event_source_mappings_by_function(awslambda, published, three_mappings):
     by_name = awslambda.list_event_source_mappings(FunctionName=published["FunctionName"])["EventSourceMappings"]
-    by_alias = awslambda.list_event_source_mappings(FunctionName=f"{published['FunctionArn']}:myalias")[
+    by_alias = awslambda.list_event_source_mappings(FunctionName=f"{published['FunctionArn']}:live")[
         "EventSourceMappings"
     ]
 

@@ -3,44 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.services.lambda_.conftest import snapshot
+from tests.services.lambda_.conftest import assert_error, body, snapshot
 
 RECORDED = "TestLambdaEventInvokeConfig::test_lambda_eventinvokeconfig_exceptions"
-
-
-def assert_error(error: pytest.ExceptionInfo[ClientError], code: str, status: int, message: str) -> None:
-    response = error.value.response
-    assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]) == (code, status)
-    assert response["Error"]["Message"] == message
-
-
-def body(response: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in response.items() if key != "ResponseMetadata"}
-
-
-@pytest.fixture
-def function(create_function) -> dict[str, Any]:
-    return create_function()
-
-
-@pytest.fixture
-def published(awslambda, function) -> dict[str, Any]:
-    """The function with version 1 and alias `live` pointing to it."""
-    awslambda.publish_version(FunctionName=function["FunctionName"])
-    awslambda.create_alias(FunctionName=function["FunctionName"], Name="live", FunctionVersion="1")
-    return function
-
-
-@pytest.fixture
-def unvalidated(client) -> Any:
-    """A client that lets the server do all validation (as AWS's recording did)."""
-    return client("lambda", config=Config(parameter_validation=False))
 
 
 def test_put_function_event_invoke_config_returns_config_of_latest(awslambda, function):
@@ -90,16 +59,16 @@ def test_put_function_event_invoke_config_accepts_the_limits(awslambda, function
          "constraint: Member must have value less than or equal to 21600"),
     ],
 )
-def test_put_function_event_invoke_config_setting_out_of_range(unvalidated, function, setting, value, message):
+def test_put_function_event_invoke_config_setting_out_of_range(unvalidated_lambda, function, setting, value, message):
     with pytest.raises(ClientError) as error:
-        unvalidated.put_function_event_invoke_config(FunctionName=function["FunctionName"], **{setting: value})
+        unvalidated_lambda.put_function_event_invoke_config(FunctionName=function["FunctionName"], **{setting: value})
 
     assert_error(error, "ValidationException", 400, f"1 validation error detected: {message}")
 
 
-def test_put_function_event_invoke_config_without_settings(unvalidated):
+def test_put_function_event_invoke_config_without_settings(unvalidated_lambda):
     with pytest.raises(ClientError) as error:
-        unvalidated.put_function_event_invoke_config(FunctionName="doesnotexist")
+        unvalidated_lambda.put_function_event_invoke_config(FunctionName="doesnotexist")
 
     expected = snapshot(RECORDED)["put_functionname_nootherargs"]["Error"]
     assert_error(error, "InvalidParameterValueException", 400, expected["Message"])
@@ -243,16 +212,16 @@ def test_put_function_event_invoke_config_destination_without_arn(awslambda, fun
     assert response["DestinationConfig"] == {"OnSuccess": {}, "OnFailure": {}}
 
 
-def test_put_function_event_invoke_config_destination_not_an_arn(unvalidated, function):
+def test_put_function_event_invoke_config_destination_not_an_arn(unvalidated_lambda, function):
     broken = function["FunctionArn"].replace(":lambda:", ":_-/!lambda:")
 
     with pytest.raises(ClientError) as error:
-        unvalidated.put_function_event_invoke_config(
+        unvalidated_lambda.put_function_event_invoke_config(
             FunctionName=function["FunctionName"], DestinationConfig={"OnFailure": {"Destination": broken}}
         )
 
     # AWS's wording (recorded); the pattern quoted is the installed model's, the recording's is a newer one.
-    pattern = unvalidated.meta.service_model.shape_for("DestinationArn").metadata["pattern"]
+    pattern = unvalidated_lambda.meta.service_model.shape_for("DestinationArn").metadata["pattern"]
     assert_error(
         error, "ValidationException", 400,
         f"1 validation error detected: Value '{broken}' at 'destinationConfig.onFailure.destination' failed to "
@@ -411,6 +380,19 @@ def test_list_function_event_invoke_configs_pages_with_marker(awslambda, publish
     arns = [c["FunctionArn"] for c in first["FunctionEventInvokeConfigs"] + rest["FunctionEventInvokeConfigs"]]
     assert len(first["FunctionEventInvokeConfigs"]) == 2 and "NextMarker" not in rest
     assert sorted(arns) == sorted(f"{published['FunctionArn']}:{q}" for q in ("$LATEST", "1", "live"))
+
+
+def test_list_function_event_invoke_configs_marker_survives_deleting_the_next_config(awslambda, published):
+    name = published["FunctionName"]
+    for qualifier in ("$LATEST", "1", "live"):
+        awslambda.put_function_event_invoke_config(FunctionName=name, Qualifier=qualifier, MaximumRetryAttempts=1)
+    first = awslambda.list_function_event_invoke_configs(FunctionName=name, MaxItems=1)
+    awslambda.delete_function_event_invoke_config(FunctionName=name, Qualifier="1")
+
+    rest = awslambda.list_function_event_invoke_configs(FunctionName=name, Marker=first["NextMarker"])
+
+    listed = [c["FunctionArn"] for c in first["FunctionEventInvokeConfigs"] + rest["FunctionEventInvokeConfigs"]]
+    assert listed == [f"{published['FunctionArn']}:$LATEST", f"{published['FunctionArn']}:live"]
 
 
 def test_list_function_event_invoke_configs_paginator(awslambda, published):

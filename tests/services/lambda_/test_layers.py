@@ -15,20 +15,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.services.lambda_.conftest import make_zip, snapshot
+from tests.services.lambda_.conftest import ACCOUNT, REGION, error_of, make_zip, snapshot
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
 NO_SUCH_RESOURCE = "The resource you requested does not exist."
 
 
 def layer_arn(name: str, account: str = ACCOUNT) -> str:
     return f"arn:aws:lambda:{REGION}:{account}:layer:{name}"
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
-    response = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
 
 
 @pytest.fixture

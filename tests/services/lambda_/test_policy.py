@@ -9,22 +9,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from mocklambda.services.lambda_.policy import render_statement
-from tests.services.lambda_.conftest import snapshot
+from tests.services.lambda_.conftest import ACCOUNT, REGION, error_of, snapshot
+from tests.services.lambda_.conftest import function_arn as arn
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
 BUCKET = "test-bucket"
 BUCKET_ARN = f"arn:aws:s3:::{BUCKET}"
 S3 = {"Action": "lambda:InvokeFunction", "Principal": "s3.amazonaws.com"}
-
-
-def arn(name: str, qualifier: str | None = None) -> str:
-    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}" + (f":{qualifier}" if qualifier else "")
-
-
-def aws_error(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
-    response: Any = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
 
 
 def recorded(test: str, key: str, placeholders: dict[str, str]) -> Any:
@@ -204,7 +194,7 @@ def test_add_permission_duplicate_statement_id(awslambda, create_function):
         awslambda.add_permission(FunctionName=name, StatementId="s3", **S3)
 
     expected = recorded("test_permission_exceptions", "add_permission_conflicting_statement_id", {})["Error"]
-    assert aws_error(excinfo) == ("ResourceConflictException", 409, expected["Message"])
+    assert error_of(excinfo) == ("ResourceConflictException", 409, expected["Message"])
 
 
 def test_add_permission_invalid_principal(awslambda, create_function):
@@ -216,7 +206,7 @@ def test_add_permission_invalid_principal(awslambda, create_function):
         )
 
     message = "The provided principal was invalid. Please check the principal and try again."
-    assert aws_error(excinfo) == ("InvalidParameterValueException", 400, message)
+    assert error_of(excinfo) == ("InvalidParameterValueException", 400, message)
 
 
 def test_add_permission_latest_qualifier(awslambda, create_function):
@@ -226,7 +216,7 @@ def test_add_permission_latest_qualifier(awslambda, create_function):
         awslambda.add_permission(FunctionName=f"{name}:$LATEST", Qualifier="$LATEST", StatementId="s3", **S3)
 
     message = "We currently do not support adding policies for $LATEST."
-    assert aws_error(excinfo) == ("InvalidParameterValueException", 400, message)
+    assert error_of(excinfo) == ("InvalidParameterValueException", 400, message)
 
 
 def test_add_permission_qualifier_mismatch(awslambda, create_function):
@@ -236,14 +226,14 @@ def test_add_permission_qualifier_mismatch(awslambda, create_function):
         awslambda.add_permission(FunctionName=f"{name}:alias-not-42", Qualifier="42", StatementId="s3", **S3)
 
     message = "The derived qualifier from the function name does not match the specified qualifier."
-    assert aws_error(excinfo) == ("InvalidParameterValueException", 400, message)
+    assert error_of(excinfo) == ("InvalidParameterValueException", 400, message)
 
 
 def test_add_permission_unknown_function(awslambda):
     with pytest.raises(ClientError) as excinfo:
         awslambda.add_permission(FunctionName="doesnotexist", StatementId="s3", **S3)
 
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn('doesnotexist')}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn('doesnotexist')}")
 
 
 def test_add_permission_unknown_alias(awslambda, create_function):
@@ -253,7 +243,7 @@ def test_add_permission_unknown_alias(awslambda, create_function):
         awslambda.add_permission(FunctionName=f"{name}:alias-doesnotexist", StatementId="s3", **S3)
 
     message = f"Cannot find alias arn: {arn(name, 'alias-doesnotexist')}"
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, message)
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, message)
 
 
 @pytest.mark.parametrize("qualifier", ["42", "valid-with-$-but-doesnotexist"])
@@ -263,7 +253,7 @@ def test_add_permission_unknown_version(awslambda, create_function, qualifier):
     with pytest.raises(ClientError) as excinfo:
         awslambda.add_permission(FunctionName=name, Qualifier=qualifier, StatementId="s3", **S3)
 
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn(name, qualifier)}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn(name, qualifier)}")
 
 
 def test_add_permission_invalid_statement_id(awslambda, create_function):
@@ -273,7 +263,7 @@ def test_add_permission_invalid_statement_id(awslambda, create_function):
         awslambda.add_permission(FunctionName=name, StatementId="example.com", **S3)
 
     expected = recorded("test_permission_exceptions", "add_permission_invalid_statement_id", {})["Error"]
-    assert aws_error(excinfo) == ("ValidationException", 400, expected["Message"])
+    assert error_of(excinfo) == ("ValidationException", 400, expected["Message"])
 
 
 def test_add_permission_policy_too_large(awslambda, create_function):
@@ -300,7 +290,7 @@ def test_add_permission_wrong_revision_id(awslambda, create_function):
         awslambda.add_permission(FunctionName=name, StatementId="s3", RevisionId="wrong", **S3)
 
     expected = snapshot("test_function_revisions_permissions")["add_permission_revision_exception"]["Error"]
-    assert aws_error(excinfo) == ("PreconditionFailedException", 412, expected["Message"])
+    assert error_of(excinfo) == ("PreconditionFailedException", 412, expected["Message"])
 
 
 def test_add_permission_function_revision_id_without_policy(awslambda, create_function):
@@ -344,7 +334,7 @@ def test_add_permission_to_alias_wrong_revision_id(awslambda, create_function):
         awslambda.add_permission(FunctionName=name, Qualifier="live", StatementId="s3", RevisionId="wrong", **S3)
 
     expected = snapshot("test_lambda_permission_fn_versioning")["add_permission_alias_revision_exception"]["Error"]
-    assert aws_error(excinfo) == ("PreconditionFailedException", 412, expected["Message"])
+    assert error_of(excinfo) == ("PreconditionFailedException", 412, expected["Message"])
 
 
 def test_add_permission_to_alias_with_alias_revision_id(awslambda, create_function):
@@ -418,7 +408,7 @@ def test_get_policy_published_version_does_not_inherit_policy(awslambda, create_
     with pytest.raises(ClientError) as excinfo:
         awslambda.get_policy(FunctionName=name, Qualifier="1")
 
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, "The resource you requested does not exist.")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, "The resource you requested does not exist.")
 
 
 def test_get_policy_latest_qualifier_reads_function_policy(awslambda, create_function):
@@ -442,7 +432,7 @@ def test_get_policy_does_not_exist(awslambda, create_function, target):
     with pytest.raises(ClientError) as excinfo:
         awslambda.get_policy(**kwargs)
 
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, "The resource you requested does not exist.")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, "The resource you requested does not exist.")
 
 
 # --- RemovePermission ---
@@ -472,7 +462,7 @@ def test_remove_permission_last_statement_removes_policy(awslambda, create_funct
 
     with pytest.raises(ClientError) as excinfo:
         awslambda.get_policy(FunctionName=name)
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, "The resource you requested does not exist.")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, "The resource you requested does not exist.")
 
 
 def test_remove_permission_renews_function_revision_id(awslambda, create_function):
@@ -505,7 +495,7 @@ def test_remove_permission_wrong_revision_id(awslambda, create_function):
 
     # AWS's current wording for policy revisions (recorded for AddPermission in 2025).
     expected = snapshot("test_function_revisions_permissions")["add_permission_revision_exception"]["Error"]
-    assert aws_error(excinfo) == ("PreconditionFailedException", 412, expected["Message"])
+    assert error_of(excinfo) == ("PreconditionFailedException", 412, expected["Message"])
 
 
 def test_remove_permission_unknown_statement(awslambda, create_function):
@@ -516,7 +506,7 @@ def test_remove_permission_unknown_statement(awslambda, create_function):
         awslambda.remove_permission(FunctionName=name, StatementId="non-existent")
 
     message = "Statement non-existent is not found in resource policy."
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, message)
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, message)
 
 
 def test_remove_permission_no_policy(awslambda, create_function):
@@ -526,14 +516,14 @@ def test_remove_permission_no_policy(awslambda, create_function):
         awslambda.remove_permission(FunctionName=name, StatementId="s3")
 
     message = "No policy is associated with the given resource."
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, message)
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, message)
 
 
 def test_remove_permission_unknown_function(awslambda):
     with pytest.raises(ClientError) as excinfo:
         awslambda.remove_permission(FunctionName="doesnotexist", StatementId="s3")
 
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, f"No policy found for: {arn('doesnotexist')}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"No policy found for: {arn('doesnotexist')}")
 
 
 def test_remove_permission_unknown_alias(awslambda, create_function):
@@ -543,7 +533,7 @@ def test_remove_permission_unknown_alias(awslambda, create_function):
         awslambda.remove_permission(FunctionName=name, StatementId="s3", Qualifier="alias-doesnotexist")
 
     message = f"Cannot find alias arn: {arn(name, 'alias-doesnotexist')}"
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, message)
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, message)
 
 
 # --- rendering, for the invoke-time checks ---

@@ -1,7 +1,7 @@
-"""Tags, account settings, reserved and provisioned concurrency through boto3.
+"""Account settings, reserved and provisioned concurrency through boto3 (tags are in test_tags.py).
 
-Expected messages are AWS's own, as recorded in lambda___test_lambda_api.snapshot.json (TestLambdaTag,
-TestLambdaTags, TestLambdaAccountSettings, TestLambdaReservedConcurrency, TestLambdaProvisionedConcurrency).
+Expected messages are AWS's own, as recorded in lambda___test_lambda_api.snapshot.json
+(TestLambdaAccountSettings, TestLambdaReservedConcurrency, TestLambdaProvisionedConcurrency).
 """
 from __future__ import annotations
 
@@ -9,246 +9,26 @@ import re
 from typing import Any
 
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.services.lambda_.conftest import make_zip, snapshot
+from tests.services.lambda_.conftest import error_of, function_arn, make_zip, snapshot
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-NOT_A_FUNCTION_ARN = "Tags on function aliases and versions are not supported. Please specify a function ARN."
-TAG_LIMIT = "Number of tags exceeds resource tag limit."
 RESERVED_BELOW_MINIMUM = (
     "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below "
     "its minimum value of [100]."
 )
 
 
-def function_arn(name: str, qualifier: str | None = None) -> str:
-    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}" + (f":{qualifier}" if qualifier else "")
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
-    response = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
-
-
 @pytest.fixture
-def function(create_function) -> dict[str, Any]:
-    """A function's CreateFunction response."""
-    return create_function()
-
-
-@pytest.fixture
-def published(awslambda, function) -> str:
-    """The name of a function with a published version 1."""
+def published_name(awslambda, function) -> str:
+    """The name of a function with a published version 1 (and no alias: the tests add their own)."""
     awslambda.publish_version(FunctionName=function["FunctionName"])
     return str(function["FunctionName"])
-
-
-@pytest.fixture
-def unchecked(client) -> Any:
-    """A Lambda client that sends what boto3 would refuse itself, so the server's validation answers."""
-    return client("lambda", config=Config(parameter_validation=False))
 
 
 def account_settings(awslambda) -> dict[str, Any]:
     response: dict[str, Any] = awslambda.get_account_settings()
     return response
-
-
-# -- TagResource / UntagResource / ListTags -----------------------------------------------------------------
-def test_tag_resource_then_list_tags_shows_them(awslambda, function) -> None:
-    response = awslambda.tag_resource(Resource=function["FunctionArn"], Tags={"A": "tag-a", "B": "tag-b"})
-
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 204
-    assert awslambda.list_tags(Resource=function["FunctionArn"])["Tags"] == {"A": "tag-a", "B": "tag-b"}
-
-
-def test_tag_resource_overwrites_keys_it_repeats(awslambda, function) -> None:
-    recorded = snapshot("TestLambdaTag::test_tag_lifecycle[lambda_function]")["tag_overlap_response_listtags"]
-    arn = function["FunctionArn"]
-    awslambda.tag_resource(Resource=arn, Tags={"A": "tag-a", "B": "tag-b", "C": "tag-c"})
-
-    awslambda.tag_resource(Resource=arn, Tags={"C": "tag-c-newsuffix", "D": "tag-d"})
-
-    assert awslambda.list_tags(Resource=arn)["Tags"] == recorded["Tags"]
-
-
-def test_untag_resource_removes_the_keys(awslambda, function) -> None:
-    arn = function["FunctionArn"]
-    awslambda.tag_resource(Resource=arn, Tags={"A": "tag-a", "B": "tag-b", "C": "tag-c"})
-
-    response = awslambda.untag_resource(Resource=arn, TagKeys=["A", "C"])
-
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 204
-    assert awslambda.list_tags(Resource=arn)["Tags"] == {"B": "tag-b"}
-
-
-def test_untag_resource_ignores_keys_that_are_not_there(awslambda, function) -> None:
-    arn = function["FunctionArn"]
-    awslambda.tag_resource(Resource=arn, Tags={"D": "tag-d"})
-
-    awslambda.untag_resource(Resource=arn, TagKeys=["doesnotexist", "D"])
-
-    assert awslambda.list_tags(Resource=arn)["Tags"] == {}
-
-
-def test_list_tags_of_an_untagged_function_is_empty(awslambda, function) -> None:
-    assert awslambda.list_tags(Resource=function["FunctionArn"])["Tags"] == {}
-
-
-def test_list_tags_shows_tags_given_on_create(awslambda, create_function) -> None:
-    created = create_function(Tags={"testtag": "value"})
-
-    assert awslambda.list_tags(Resource=created["FunctionArn"])["Tags"] == {"testtag": "value"}
-
-
-def test_get_function_shows_tags_added_later(awslambda, function) -> None:
-    awslambda.tag_resource(Resource=function["FunctionArn"], Tags={"A": "tag-a"})
-
-    assert awslambda.get_function(FunctionName=function["FunctionName"])["Tags"] == {"A": "tag-a"}
-
-
-@pytest.mark.parametrize("operation", ["tag", "untag", "list"])
-def test_tags_of_unknown_function_are_not_found(awslambda, operation: str) -> None:
-    arn = function_arn("doesnotexist")
-    calls = {
-        "tag": lambda: awslambda.tag_resource(Resource=arn, Tags={"A": "a"}),
-        "untag": lambda: awslambda.untag_resource(Resource=arn, TagKeys=["A"]),
-        "list": lambda: awslambda.list_tags(Resource=arn),
-    }
-
-    with pytest.raises(ClientError) as excinfo:
-        calls[operation]()
-
-    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn}")
-
-
-def test_list_tags_of_another_accounts_function_is_not_found(awslambda, client, function) -> None:
-    other = client("lambda", aws_access_key_id="210987654321", aws_secret_access_key="secret")
-    arn = function["FunctionArn"].replace(ACCOUNT, "210987654321")
-
-    with pytest.raises(ClientError) as excinfo:
-        other.list_tags(Resource=function["FunctionArn"])
-    with pytest.raises(ClientError) as mine:
-        awslambda.list_tags(Resource=arn)
-
-    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {function['FunctionArn']}")
-    assert error_of(mine) == ("ResourceNotFoundException", 404, f"Function not found: {arn}")
-
-
-def test_list_tags_of_deleted_function_is_not_found(awslambda, function) -> None:
-    awslambda.tag_resource(Resource=function["FunctionArn"], Tags={"A": "tag-a"})
-    awslambda.delete_function(FunctionName=function["FunctionName"])
-
-    with pytest.raises(ClientError) as excinfo:
-        awslambda.list_tags(Resource=function["FunctionArn"])
-
-    assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
-
-
-@pytest.mark.parametrize("qualifier", ["$LATEST", "1", "alias"])
-def test_tag_resource_on_a_qualified_arn_is_invalid(awslambda, function, qualifier: str) -> None:
-    with pytest.raises(ClientError) as excinfo:
-        awslambda.tag_resource(Resource=function_arn(function["FunctionName"], qualifier), Tags={"A": "a"})
-
-    assert error_of(excinfo) == ("InvalidParameterValueException", 400, NOT_A_FUNCTION_ARN)
-
-
-def test_tag_resource_more_than_50_tags_is_refused(awslambda, function) -> None:
-    tags = {f"{i}_key": f"{i}_value" for i in range(51)}
-
-    with pytest.raises(ClientError) as excinfo:
-        awslambda.tag_resource(Resource=function["FunctionArn"], Tags=tags)
-
-    assert error_of(excinfo) == ("InvalidParameterValueException", 400, TAG_LIMIT)
-
-
-def test_tag_resource_50_tags_is_allowed(awslambda, function) -> None:
-    tags = {f"{i}_key": f"{i}_value" for i in range(50)}
-
-    awslambda.tag_resource(Resource=function["FunctionArn"], Tags=tags)
-
-    assert awslambda.list_tags(Resource=function["FunctionArn"])["Tags"] == tags
-
-
-def test_tag_resource_beyond_50_in_total_is_refused(awslambda, function) -> None:
-    awslambda.tag_resource(Resource=function["FunctionArn"], Tags={f"{i}_key": f"{i}_value" for i in range(50)})
-
-    with pytest.raises(ClientError) as excinfo:
-        awslambda.tag_resource(Resource=function["FunctionArn"], Tags={"50_key": "50_value"})
-
-    assert error_of(excinfo) == ("InvalidParameterValueException", 400, TAG_LIMIT)
-
-
-def test_tag_resource_without_tags_is_invalid(awslambda, function) -> None:
-    with pytest.raises(ClientError) as excinfo:
-        awslambda.tag_resource(Resource=function["FunctionArn"], Tags={})
-
-    assert error_of(excinfo) == (
-        "InvalidParameterValueException", 400, "An error occurred and the request cannot be processed."
-    )
-
-
-def test_untag_resource_without_keys_is_validation_error(awslambda, function) -> None:
-    recorded = snapshot("TestLambdaTags::test_tag_exceptions")["untag_empty_keys"]
-
-    with pytest.raises(ClientError) as excinfo:
-        awslambda.untag_resource(Resource=function["FunctionArn"], TagKeys=[])
-
-    assert error_of(excinfo) == ("ValidationException", 400, recorded["Error"]["Message"])
-
-
-def test_tag_resource_on_something_else_than_lambda_is_validation_error(awslambda) -> None:
-    with pytest.raises(ClientError) as excinfo:
-        awslambda.tag_resource(Resource=f"arn:aws:lambda:{REGION}:{ACCOUNT}:foobar:name", Tags={"A": "a"})
-
-    code, status, message = error_of(excinfo)
-    assert (code, status) == ("ValidationException", 400)
-    assert message.startswith(
-        f"1 validation error detected: Value 'arn:aws:lambda:{REGION}:{ACCOUNT}:foobar:name' at 'resource' failed to "
-        "satisfy constraint: Member must satisfy regular expression pattern: "
-    )
-
-
-def test_tag_resource_unknown_event_source_mapping_is_not_found(awslambda) -> None:
-    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:event-source-mapping:0b1d5e4c-6b7a-4d1e-9a3b-2c4d5e6f7a8b"
-
-    with pytest.raises(ClientError) as excinfo:
-        awslambda.tag_resource(Resource=arn, Tags={"A": "a"})
-
-    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Event source mapping not found: {arn}")
-
-
-def test_tag_resource_on_an_event_source_mapping(awslambda, function) -> None:
-    mapping = awslambda.create_event_source_mapping(
-        FunctionName=function["FunctionName"], EventSourceArn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:queue", Tags={"A": "a"}
-    )
-
-    awslambda.tag_resource(Resource=mapping["EventSourceMappingArn"], Tags={"B": "b"})
-    awslambda.untag_resource(Resource=mapping["EventSourceMappingArn"], TagKeys=["A"])
-
-    assert awslambda.list_tags(Resource=mapping["EventSourceMappingArn"])["Tags"] == {"B": "b"}
-
-
-def test_tag_resource_unknown_capacity_provider_is_not_found(awslambda) -> None:
-    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:capacity-provider:doesnotexist"
-
-    with pytest.raises(ClientError) as excinfo:
-        awslambda.list_tags(Resource=arn)
-
-    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Capacity provider not found: {arn}")
-
-
-def test_tag_resource_unknown_code_signing_config_is_not_found(awslambda) -> None:
-    # Not recorded from AWS: the wording follows its event source mapping and capacity provider messages.
-    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:code-signing-config:csc-0123456789abcdefg"
-
-    with pytest.raises(ClientError) as excinfo:
-        awslambda.tag_resource(Resource=arn, Tags={"A": "a"})
-
-    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Code signing config not found: {arn}")
 
 
 # -- GetAccountSettings -------------------------------------------------------------------------------------
@@ -324,8 +104,8 @@ def test_get_account_settings_unreserved_concurrency_returns_when_reservation_de
     assert account_settings(awslambda)["AccountLimit"]["UnreservedConcurrentExecutions"] == 1000
 
 
-def test_get_account_settings_unreserved_concurrency_drops_with_provisioned(awslambda, published) -> None:
-    awslambda.put_provisioned_concurrency_config(FunctionName=published, Qualifier="1", ProvisionedConcurrentExecutions=7)
+def test_get_account_settings_unreserved_concurrency_drops_with_provisioned(awslambda, published_name) -> None:
+    awslambda.put_provisioned_concurrency_config(FunctionName=published_name, Qualifier="1", ProvisionedConcurrentExecutions=7)
 
     assert account_settings(awslambda)["AccountLimit"]["UnreservedConcurrentExecutions"] == 993
 
@@ -399,9 +179,9 @@ def test_get_function_concurrency_unknown_function_is_not_found(awslambda) -> No
     assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {function_arn('doesnotexist')}")
 
 
-def test_put_function_concurrency_on_a_qualified_name_is_invalid(awslambda, published) -> None:
+def test_put_function_concurrency_on_a_qualified_name_is_invalid(awslambda, published_name) -> None:
     with pytest.raises(ClientError) as excinfo:
-        awslambda.put_function_concurrency(FunctionName=function_arn(published, "1"), ReservedConcurrentExecutions=1)
+        awslambda.put_function_concurrency(FunctionName=function_arn(published_name, "1"), ReservedConcurrentExecutions=1)
 
     assert error_of(excinfo) == (
         "InvalidParameterValueException", 400,
@@ -448,9 +228,9 @@ def test_put_function_concurrency_replaces_the_functions_own_reservation(awslamb
     assert response["ReservedConcurrentExecutions"] == 900
 
 
-def test_put_function_concurrency_negative_is_validation_error(unchecked, function) -> None:
+def test_put_function_concurrency_negative_is_validation_error(unvalidated_lambda, function) -> None:
     with pytest.raises(ClientError) as excinfo:
-        unchecked.put_function_concurrency(FunctionName=function["FunctionName"], ReservedConcurrentExecutions=-1)
+        unvalidated_lambda.put_function_concurrency(FunctionName=function["FunctionName"], ReservedConcurrentExecutions=-1)
 
     assert error_of(excinfo) == (
         "ValidationException", 400,
@@ -467,10 +247,10 @@ def put_provisioned(awslambda, name: str, qualifier: str, count: int = 1) -> dic
     return response
 
 
-def test_put_provisioned_concurrency_config_answers_in_progress(awslambda, published) -> None:
+def test_put_provisioned_concurrency_config_answers_in_progress(awslambda, published_name) -> None:
     recorded = snapshot("TestLambdaProvisionedConcurrency::test_lambda_provisioned_lifecycle")["put_provisioned_on_version"]
 
-    response = put_provisioned(awslambda, published, "1")
+    response = put_provisioned(awslambda, published_name, "1")
 
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 202
     assert {key: value for key, value in response.items() if key not in ("ResponseMetadata", "LastModified")} == {
@@ -479,10 +259,10 @@ def test_put_provisioned_concurrency_config_answers_in_progress(awslambda, publi
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000", response["LastModified"])
 
 
-def test_get_provisioned_concurrency_config_is_ready_at_once(awslambda, published) -> None:
-    put_provisioned(awslambda, published, "1", 3)
+def test_get_provisioned_concurrency_config_is_ready_at_once(awslambda, published_name) -> None:
+    put_provisioned(awslambda, published_name, "1", 3)
 
-    response = awslambda.get_provisioned_concurrency_config(FunctionName=published, Qualifier="1")
+    response = awslambda.get_provisioned_concurrency_config(FunctionName=published_name, Qualifier="1")
 
     assert response["Status"] == "READY"
     assert (
@@ -492,27 +272,27 @@ def test_get_provisioned_concurrency_config_is_ready_at_once(awslambda, publishe
     ) == (3, 3, 3)
 
 
-def test_put_provisioned_concurrency_config_on_an_alias(awslambda, published) -> None:
-    awslambda.create_alias(FunctionName=published, Name="live", FunctionVersion="1")
+def test_put_provisioned_concurrency_config_on_an_alias(awslambda, published_name) -> None:
+    awslambda.create_alias(FunctionName=published_name, Name="live", FunctionVersion="1")
 
-    put_provisioned(awslambda, published, "live", 2)
+    put_provisioned(awslambda, published_name, "live", 2)
 
-    response = awslambda.get_provisioned_concurrency_config(FunctionName=published, Qualifier="live")
+    response = awslambda.get_provisioned_concurrency_config(FunctionName=published_name, Qualifier="live")
     assert response["RequestedProvisionedConcurrentExecutions"] == 2
 
 
-def test_put_provisioned_concurrency_config_replaces_the_previous_one(awslambda, published) -> None:
-    put_provisioned(awslambda, published, "1", 2)
+def test_put_provisioned_concurrency_config_replaces_the_previous_one(awslambda, published_name) -> None:
+    put_provisioned(awslambda, published_name, "1", 2)
 
-    put_provisioned(awslambda, published, "1", 5)
+    put_provisioned(awslambda, published_name, "1", 5)
 
-    response = awslambda.get_provisioned_concurrency_config(FunctionName=published, Qualifier="1")
+    response = awslambda.get_provisioned_concurrency_config(FunctionName=published_name, Qualifier="1")
     assert response["RequestedProvisionedConcurrentExecutions"] == 5
 
 
-def test_put_provisioned_concurrency_config_on_latest_is_invalid(awslambda, published) -> None:
+def test_put_provisioned_concurrency_config_on_latest_is_invalid(awslambda, published_name) -> None:
     with pytest.raises(ClientError) as excinfo:
-        put_provisioned(awslambda, published, "$LATEST")
+        put_provisioned(awslambda, published_name, "$LATEST")
 
     assert error_of(excinfo) == (
         "InvalidParameterValueException", 400,
@@ -521,20 +301,20 @@ def test_put_provisioned_concurrency_config_on_latest_is_invalid(awslambda, publ
 
 
 @pytest.mark.parametrize("operation", ["get", "delete"])
-def test_provisioned_concurrency_config_of_latest_is_invalid(awslambda, published, operation: str) -> None:
+def test_provisioned_concurrency_config_of_latest_is_invalid(awslambda, published_name, operation: str) -> None:
     call = getattr(awslambda, f"{operation}_provisioned_concurrency_config")
 
     with pytest.raises(ClientError) as excinfo:
-        call(FunctionName=published, Qualifier="$LATEST")
+        call(FunctionName=published_name, Qualifier="$LATEST")
 
     assert error_of(excinfo) == (
         "InvalidParameterValueException", 400, "The function resource provided must be an alias or a published version."
     )
 
 
-def test_get_provisioned_concurrency_config_not_configured_is_not_found(awslambda, published) -> None:
+def test_get_provisioned_concurrency_config_not_configured_is_not_found(awslambda, published_name) -> None:
     with pytest.raises(ClientError) as excinfo:
-        awslambda.get_provisioned_concurrency_config(FunctionName=published, Qualifier="1")
+        awslambda.get_provisioned_concurrency_config(FunctionName=published_name, Qualifier="1")
 
     assert error_of(excinfo) == (
         "ProvisionedConcurrencyConfigNotFoundException", 404, "No Provisioned Concurrency Config found for this function"
@@ -542,27 +322,27 @@ def test_get_provisioned_concurrency_config_not_configured_is_not_found(awslambd
 
 
 @pytest.mark.parametrize("operation", ["put", "get", "delete"])
-def test_provisioned_concurrency_config_of_unknown_alias_is_not_found(awslambda, published, operation: str) -> None:
-    params: dict[str, Any] = {"FunctionName": published, "Qualifier": "noalias"}
+def test_provisioned_concurrency_config_of_unknown_alias_is_not_found(awslambda, published_name, operation: str) -> None:
+    params: dict[str, Any] = {"FunctionName": published_name, "Qualifier": "noalias"}
     if operation == "put":
         params["ProvisionedConcurrentExecutions"] = 1
 
     with pytest.raises(ClientError) as excinfo:
         getattr(awslambda, f"{operation}_provisioned_concurrency_config")(**params)
 
-    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Cannot find alias arn: {function_arn(published, 'noalias')}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Cannot find alias arn: {function_arn(published_name, 'noalias')}")
 
 
 @pytest.mark.parametrize("operation", ["put", "get", "delete"])
-def test_provisioned_concurrency_config_of_unknown_version_is_not_found(awslambda, published, operation: str) -> None:
-    params: dict[str, Any] = {"FunctionName": published, "Qualifier": "10"}
+def test_provisioned_concurrency_config_of_unknown_version_is_not_found(awslambda, published_name, operation: str) -> None:
+    params: dict[str, Any] = {"FunctionName": published_name, "Qualifier": "10"}
     if operation == "put":
         params["ProvisionedConcurrentExecutions"] = 1
 
     with pytest.raises(ClientError) as excinfo:
         getattr(awslambda, f"{operation}_provisioned_concurrency_config")(**params)
 
-    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {function_arn(published, '10')}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {function_arn(published_name, '10')}")
 
 
 @pytest.mark.parametrize(("qualifier", "message"), [
@@ -576,39 +356,39 @@ def test_put_provisioned_concurrency_config_unknown_function_is_not_found(awslam
     assert error_of(excinfo) == ("ResourceNotFoundException", 404, message)
 
 
-def test_put_provisioned_concurrency_config_zero_is_validation_error(unchecked, published) -> None:
+def test_put_provisioned_concurrency_config_zero_is_validation_error(unvalidated_lambda, published_name) -> None:
     recorded = snapshot("TestLambdaProvisionedConcurrency::test_provisioned_concurrency_exceptions")
     expected = recorded["put_provisioned_invalid_param_0"]["Error"]["Message"]
 
     with pytest.raises(ClientError) as excinfo:
-        put_provisioned(unchecked, published, "1", 0)
+        put_provisioned(unvalidated_lambda, published_name, "1", 0)
 
     assert error_of(excinfo) == ("ValidationException", 400, expected)
 
 
-def test_delete_provisioned_concurrency_config_removes_it(awslambda, published) -> None:
-    put_provisioned(awslambda, published, "1")
+def test_delete_provisioned_concurrency_config_removes_it(awslambda, published_name) -> None:
+    put_provisioned(awslambda, published_name, "1")
 
-    response = awslambda.delete_provisioned_concurrency_config(FunctionName=published, Qualifier="1")
+    response = awslambda.delete_provisioned_concurrency_config(FunctionName=published_name, Qualifier="1")
 
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 204
     with pytest.raises(ClientError) as excinfo:
-        awslambda.get_provisioned_concurrency_config(FunctionName=published, Qualifier="1")
+        awslambda.get_provisioned_concurrency_config(FunctionName=published_name, Qualifier="1")
     assert error_of(excinfo)[0] == "ProvisionedConcurrencyConfigNotFoundException"
 
 
-def test_delete_provisioned_concurrency_config_not_configured_succeeds(awslambda, published) -> None:
-    response = awslambda.delete_provisioned_concurrency_config(FunctionName=published, Qualifier="1")
+def test_delete_provisioned_concurrency_config_not_configured_succeeds(awslambda, published_name) -> None:
+    response = awslambda.delete_provisioned_concurrency_config(FunctionName=published_name, Qualifier="1")
 
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 204
 
 
-def test_put_provisioned_concurrency_config_on_alias_of_a_provisioned_version_is_a_conflict(awslambda, published) -> None:
-    awslambda.create_alias(FunctionName=published, Name="live", FunctionVersion="1")
-    put_provisioned(awslambda, published, "1")
+def test_put_provisioned_concurrency_config_on_alias_of_a_provisioned_version_is_a_conflict(awslambda, published_name) -> None:
+    awslambda.create_alias(FunctionName=published_name, Name="live", FunctionVersion="1")
+    put_provisioned(awslambda, published_name, "1")
 
     with pytest.raises(ClientError) as excinfo:
-        put_provisioned(awslambda, published, "live")
+        put_provisioned(awslambda, published_name, "live")
 
     assert error_of(excinfo) == (
         "ResourceConflictException", 409,
@@ -616,21 +396,21 @@ def test_put_provisioned_concurrency_config_on_alias_of_a_provisioned_version_is
     )
 
 
-def test_put_provisioned_concurrency_config_on_version_of_a_provisioned_alias_is_a_conflict(awslambda, published) -> None:
-    awslambda.create_alias(FunctionName=published, Name="live", FunctionVersion="1")
-    put_provisioned(awslambda, published, "live")
+def test_put_provisioned_concurrency_config_on_version_of_a_provisioned_alias_is_a_conflict(awslambda, published_name) -> None:
+    awslambda.create_alias(FunctionName=published_name, Name="live", FunctionVersion="1")
+    put_provisioned(awslambda, published_name, "live")
 
     with pytest.raises(ClientError) as excinfo:
-        put_provisioned(awslambda, published, "1")
+        put_provisioned(awslambda, published_name, "1")
 
     assert error_of(excinfo) == ("ResourceConflictException", 409, "Version is pointed by a Provisioned Concurrency alias")
 
 
-def test_put_provisioned_concurrency_config_above_the_reservation_is_refused(awslambda, published) -> None:
-    awslambda.put_function_concurrency(FunctionName=published, ReservedConcurrentExecutions=2)
+def test_put_provisioned_concurrency_config_above_the_reservation_is_refused(awslambda, published_name) -> None:
+    awslambda.put_function_concurrency(FunctionName=published_name, ReservedConcurrentExecutions=2)
 
     with pytest.raises(ClientError) as excinfo:
-        put_provisioned(awslambda, published, "1", 3)
+        put_provisioned(awslambda, published_name, "1", 3)
 
     assert error_of(excinfo) == (
         "InvalidParameterValueException", 400,
@@ -638,9 +418,9 @@ def test_put_provisioned_concurrency_config_above_the_reservation_is_refused(aws
     )
 
 
-def test_put_provisioned_concurrency_config_above_unreserved_is_refused(awslambda, published) -> None:
+def test_put_provisioned_concurrency_config_above_unreserved_is_refused(awslambda, published_name) -> None:
     with pytest.raises(ClientError) as excinfo:
-        put_provisioned(awslambda, published, "1", 1001)
+        put_provisioned(awslambda, published_name, "1", 1001)
 
     assert error_of(excinfo) == (
         "InvalidParameterValueException", 400,
@@ -648,9 +428,9 @@ def test_put_provisioned_concurrency_config_above_unreserved_is_refused(awslambd
     )
 
 
-def test_put_provisioned_concurrency_config_leaving_less_than_100_is_refused(awslambda, published) -> None:
+def test_put_provisioned_concurrency_config_leaving_less_than_100_is_refused(awslambda, published_name) -> None:
     with pytest.raises(ClientError) as excinfo:
-        put_provisioned(awslambda, published, "1", 901)
+        put_provisioned(awslambda, published_name, "1", 901)
 
     assert error_of(excinfo) == (
         "InvalidParameterValueException", 400,
@@ -659,21 +439,21 @@ def test_put_provisioned_concurrency_config_leaving_less_than_100_is_refused(aws
     )
 
 
-def test_list_provisioned_concurrency_configs_lists_each_qualifier(awslambda, published) -> None:
+def test_list_provisioned_concurrency_configs_lists_each_qualifier(awslambda, published_name) -> None:
     for alias in ("blue", "green"):
-        awslambda.create_alias(FunctionName=published, Name=alias, FunctionVersion="1")
-    put_provisioned(awslambda, published, "blue", 1)
-    put_provisioned(awslambda, published, "green", 2)
+        awslambda.create_alias(FunctionName=published_name, Name=alias, FunctionVersion="1")
+    put_provisioned(awslambda, published_name, "blue", 1)
+    put_provisioned(awslambda, published_name, "green", 2)
 
-    configs = awslambda.list_provisioned_concurrency_configs(FunctionName=published)["ProvisionedConcurrencyConfigs"]
+    configs = awslambda.list_provisioned_concurrency_configs(FunctionName=published_name)["ProvisionedConcurrencyConfigs"]
 
     assert [(c["FunctionArn"], c["RequestedProvisionedConcurrentExecutions"], c["Status"]) for c in configs] == [
-        (function_arn(published, "blue"), 1, "READY"), (function_arn(published, "green"), 2, "READY")
+        (function_arn(published_name, "blue"), 1, "READY"), (function_arn(published_name, "green"), 2, "READY")
     ]
 
 
-def test_list_provisioned_concurrency_configs_without_any_is_empty(awslambda, published) -> None:
-    response = awslambda.list_provisioned_concurrency_configs(FunctionName=published)
+def test_list_provisioned_concurrency_configs_without_any_is_empty(awslambda, published_name) -> None:
+    response = awslambda.list_provisioned_concurrency_configs(FunctionName=published_name)
 
     assert response["ProvisionedConcurrencyConfigs"] == []
 
@@ -685,23 +465,23 @@ def test_list_provisioned_concurrency_configs_unknown_function_is_not_found(awsl
     assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {function_arn('doesnotexist')}")
 
 
-def test_list_provisioned_concurrency_configs_leaves_out_deleted_aliases(awslambda, published) -> None:
-    awslambda.create_alias(FunctionName=published, Name="live", FunctionVersion="1")
-    put_provisioned(awslambda, published, "live")
+def test_list_provisioned_concurrency_configs_leaves_out_deleted_aliases(awslambda, published_name) -> None:
+    awslambda.create_alias(FunctionName=published_name, Name="live", FunctionVersion="1")
+    put_provisioned(awslambda, published_name, "live")
 
-    awslambda.delete_alias(FunctionName=published, Name="live")
+    awslambda.delete_alias(FunctionName=published_name, Name="live")
 
-    assert awslambda.list_provisioned_concurrency_configs(FunctionName=published)["ProvisionedConcurrencyConfigs"] == []
+    assert awslambda.list_provisioned_concurrency_configs(FunctionName=published_name)["ProvisionedConcurrencyConfigs"] == []
 
 
-def test_list_provisioned_concurrency_configs_paginator_walks_every_config(awslambda, published) -> None:
+def test_list_provisioned_concurrency_configs_paginator_walks_every_config(awslambda, published_name) -> None:
     for name in ("a", "b", "c"):
-        awslambda.create_alias(FunctionName=published, Name=name, FunctionVersion="1")
+        awslambda.create_alias(FunctionName=published_name, Name=name, FunctionVersion="1")
     for name in ("a", "b", "c"):
-        put_provisioned(awslambda, published, name)
+        put_provisioned(awslambda, published_name, name)
 
     paginator = awslambda.get_paginator("list_provisioned_concurrency_configs")
-    pages = list(paginator.paginate(FunctionName=published, PaginationConfig={"PageSize": 2}))
+    pages = list(paginator.paginate(FunctionName=published_name, PaginationConfig={"PageSize": 2}))
 
     assert [[c["FunctionArn"].rsplit(":", 1)[1] for c in page["ProvisionedConcurrencyConfigs"]] for page in pages] == [
         ["a", "b"], ["c"]

@@ -4,40 +4,16 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.services.lambda_.conftest import snapshot
+from tests.services.lambda_.conftest import assert_error, body, snapshot
 
 RECORDED = "TestLambdaUrl::test_url_config_exceptions"
 FUNCTION_DOES_NOT_EXIST = "Function does not exist"
 RESOURCE_DOES_NOT_EXIST = "The resource you requested does not exist."
 CORS = {"AllowOrigins": ["https://example.com"], "AllowMethods": ["GET"], "MaxAge": 60}
-
-
-def assert_error(error: pytest.ExceptionInfo[ClientError], code: str, status: int, message: str) -> None:
-    response = error.value.response
-    assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]) == (code, status)
-    assert response["Error"]["Message"] == message
-
-
-def body(response: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in response.items() if key != "ResponseMetadata"}
-
-
-@pytest.fixture
-def function(create_function) -> dict[str, Any]:
-    return create_function()
-
-
-@pytest.fixture
-def published(awslambda, function) -> dict[str, Any]:
-    """The function with version 1 and alias `live` pointing to it."""
-    awslambda.publish_version(FunctionName=function["FunctionName"])
-    awslambda.create_alias(FunctionName=function["FunctionName"], Name="live", FunctionVersion="1")
-    return function
 
 
 def test_create_function_url_config_answers_as_aws(awslambda, function):

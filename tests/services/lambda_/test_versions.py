@@ -6,20 +6,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.services.lambda_.conftest import make_zip, snapshot
+from tests.services.lambda_.conftest import ACCOUNT, error_of, make_zip, snapshot
+from tests.services.lambda_.conftest import function_arn as arn
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
 STATE_MEMBERS = {"State", "StateReason", "StateReasonCode", "LastUpdateStatus", "RuntimeVersionConfig"}
-
-
-def arn(name: str, qualifier: str | None = None) -> str:
-    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}" + (f":{qualifier}" if qualifier else "")
-
-
-def aws_error(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
-    response: Any = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
 
 
 def recorded(key: str) -> dict[str, Any]:
@@ -204,7 +194,7 @@ def test_publish_version_wrong_revision_id(awslambda, create_function):
         awslambda.publish_version(FunctionName=name, RevisionId="wrong")
 
     expected = snapshot("test_publish_with_wrong_revisionid")["publish_wrong_revisionid_exc"]["Error"]
-    assert aws_error(excinfo) == (expected["Code"], 412, expected["Message"])
+    assert error_of(excinfo) == (expected["Code"], 412, expected["Message"])
 
 
 def test_publish_version_matching_code_sha256(awslambda, create_function):
@@ -223,7 +213,7 @@ def test_publish_version_wrong_code_sha256(awslambda, create_function):
 
     expected = snapshot("test_publish_with_wrong_sha256")["publish_wrong_sha256_exc"]["Error"]
     message = expected["Message"].replace("<code-sha256:1>", created["CodeSha256"])
-    assert aws_error(excinfo) == ("InvalidParameterValueException", 400, message)
+    assert error_of(excinfo) == ("InvalidParameterValueException", 400, message)
 
 
 def test_publish_version_wrong_code_sha256_publishes_nothing(awslambda, create_function):
@@ -239,7 +229,7 @@ def test_publish_version_unknown_function(awslambda):
     with pytest.raises(ClientError) as excinfo:
         awslambda.publish_version(FunctionName="does-not-exist")
 
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn('does-not-exist')}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn('does-not-exist')}")
 
 
 @pytest.mark.parametrize("form", ["arn", "partial"])
@@ -352,7 +342,7 @@ def test_list_versions_by_function_unknown_function(awslambda):
     with pytest.raises(ClientError) as excinfo:
         awslambda.list_versions_by_function(FunctionName="does-not-exist")
 
-    assert aws_error(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn('does-not-exist')}")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Function not found: {arn('does-not-exist')}")
 
 
 def test_list_versions_by_function_by_arn(awslambda, create_function):
