@@ -103,3 +103,26 @@ def test_aws_cli_sees_aws_error(served):
     result = aws_cli(served, "lambda", "list-code-signing-configs")
     assert result.returncode != 0
     assert "NotImplemented" in result.stderr
+
+
+def test_serve_sigterm_ends_function_processes():
+    import io
+    import zipfile
+
+    import boto3
+
+    process, endpoint = start()
+    try:
+        awslambda = boto3.client("lambda", endpoint_url=endpoint, region_name="us-east-1",
+                                 aws_access_key_id="testing", aws_secret_access_key="testing")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("app.py", "import os\ndef handler(event, context):\n    return os.getpid()\n")
+        awslambda.create_function(FunctionName="pid", Runtime="python3.12", Handler="app.handler",
+                                  Role="arn:aws:iam::123456789012:role/r", Code={"ZipFile": buffer.getvalue()})
+        pid = json.load(awslambda.invoke(FunctionName="pid")["Payload"])
+        assert os.path.exists(f"/proc/{pid}")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    assert not os.path.exists(f"/proc/{pid}")

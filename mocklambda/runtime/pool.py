@@ -137,7 +137,8 @@ class EnvironmentPool:
             return list(self._environments.values())
 
     def retire(self, function_arn: str, version: str | None = None) -> None:
-        """End a function's idle environments (all versions, or one); busy ones end when they finish."""
+        """End a function's idle environments (all versions, or one) and wait until their processes are gone,
+        so a test that deletes a function sees no process of it afterwards; busy ones end when they finish."""
         ended: list[ExecutionEnvironment] = []
         with self._cond:
             for (arn, ver) in list(self._current):
@@ -146,6 +147,8 @@ class EnvironmentPool:
                     ended.extend(self._idle.pop(key, []))
         for environment in ended:
             environment.close()
+        for environment in ended:
+            environment.close(wait=True)
 
     def reset(self) -> None:
         """End every environment and wait until their processes are gone."""

@@ -292,3 +292,19 @@ def test_reset_ends_function_processes(deploy, invoke, mocklambda):
     assert alive(pid)
     mocklambda.reset()
     assert not alive(pid)
+
+
+def test_delete_function_ends_its_environments(deploy, invoke, awslambda):
+    name = deploy("import os\ndef handler(event, context):\n    return os.getpid()\n")
+    pid = invoke(name, {})[1]
+    awslambda.delete_function(FunctionName=name)
+    assert not alive(pid)
+
+
+def test_invoke_warm_start_has_no_init_duration(deploy, invoke):
+    name = deploy(ECHO)
+    invoke(name, {})
+    response, _ = invoke(name, {}, LogType="Tail")
+    report = next(line for line in base64.b64decode(response["LogResult"]).decode().splitlines()
+                  if line.startswith("REPORT"))
+    assert "Init Duration" not in report

@@ -188,6 +188,8 @@ class FunctionOperations(ServiceProvider[LambdaStore]):
                 _delete_version(function, qualifier)
             else:
                 raise names.function_not_found(context, ref)
+        # Its warm environments go with it (outside the store lock: ending processes takes a moment).
+        self.emulator.runtime.retire(function.arn, qualifier)
         return {"StatusCode": 204}
 
 
