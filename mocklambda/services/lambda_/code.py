@@ -27,6 +27,7 @@ import stat
 import uuid
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -147,6 +148,32 @@ class CodeStore:
             return None
         path = self.directory / f"{hex_digest}.zip"
         return path if path.is_file() else None
+
+    def merged_layers(self, roots: Sequence[Path]) -> Path:
+        """One read-only tree with the layers' files merged in order (a later layer's file wins), as AWS
+        extracts every layer into one /opt: packages split across layers (layer A's python/company/models.py,
+        layer B's python/company/utils.py) import as one. Files are hard links into the layers' own trees."""
+        key = hashlib.sha256("\n".join(str(root) for root in roots).encode()).hexdigest()
+        merged = self.directory / "opt" / key
+        if merged.is_dir():
+            return merged
+        merged.parent.mkdir(parents=True, exist_ok=True)
+        temp = merged.parent / f".tmp-{uuid.uuid4().hex}"
+        temp.mkdir(mode=0o700)
+        try:
+            for root in roots:
+                _overlay(root, temp)
+            _seal_directories(temp)
+            try:
+                temp.rename(merged)
+            except OSError:
+                if not merged.is_dir():  # else another invocation merged the same layers first
+                    raise
+                remove_tree(temp)
+        except BaseException:
+            remove_tree(temp)
+            raise
+        return merged
 
     def clear(self) -> None:
         """Remove every package (the trees are read-only, so they are made writable first)."""
@@ -312,6 +339,52 @@ class _Extraction:
     @staticmethod
     def _link_outside(entry: _Entry, target: str) -> AwsError:
         return invalid(f"{NOT_A_ZIP} The symbolic link {entry.info.filename!r} -> {target!r} points outside the package.")
+
+
+def _overlay(source: Path, target: Path) -> None:
+    """Link `source`'s tree into `target`, replacing what an earlier layer put at the same paths."""
+    for directory, dirnames, filenames in os.walk(source):
+        relative = Path(directory).relative_to(source)
+        for name in dirnames:
+            destination = target / relative / name
+            if (source / relative / name).is_symlink():
+                _replace_with_symlink(source / relative / name, destination)
+            elif not destination.is_dir() or destination.is_symlink():
+                _remove(destination)
+                destination.mkdir(mode=0o700)
+        for name in filenames:
+            origin, destination = source / relative / name, target / relative / name
+            _remove(destination)
+            if origin.is_symlink():
+                destination.symlink_to(os.readlink(origin))
+            else:
+                try:
+                    os.link(origin, destination)
+                except OSError:
+                    shutil.copy2(origin, destination)
+        # Symlinked directories are not walked into: they were replaced by a link above.
+        dirnames[:] = [name for name in dirnames if not (source / relative / name).is_symlink()]
+
+
+def _replace_with_symlink(origin: Path, destination: Path) -> None:
+    _remove(destination)
+    destination.symlink_to(os.readlink(origin))
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        remove_tree(path)
+
+
+def _seal_directories(root: Path) -> None:
+    for directory, dirnames, _ in os.walk(root):
+        for name in dirnames:
+            path = Path(directory) / name
+            if not path.is_symlink():
+                path.chmod(0o555)
+    root.chmod(0o555)
 
 
 def _make_read_only(root: Path, modes: dict[str, int]) -> None:

@@ -12,13 +12,14 @@ import binascii
 import json
 import logging
 import random
+from pathlib import Path
 from typing import Any
 
 from mocklambda import arns
 from mocklambda.protocol import AwsError
 from mocklambda.runtime import FunctionSpec, Invocation, InvocationResult, Throttled
 from mocklambda.services.base import RequestContext, ServiceProvider
-from mocklambda.services.lambda_ import names
+from mocklambda.services.lambda_ import code, names
 from mocklambda.services.lambda_.models import Alias, Function, FunctionVersion, LambdaStore
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ class InvokeOperations(ServiceProvider[LambdaStore]):
             memory_mb=int(config.get("MemorySize", 128)),
             timeout_s=int(config.get("Timeout", 3)),
             environment=dict(config.get("Environment", {}).get("Variables", {})),
-            layer_roots=tuple(self._layer_root(context, layer["Arn"]) for layer in config.get("Layers", [])),
+            layer_roots=self._layers(context, config.get("Layers", [])),
             log_group=str(logging_config.get("LogGroup", f"/aws/lambda/{function.name}")),
             log_format=str(logging_config.get("LogFormat", "Text")),
             application_log_level=logging_config.get("ApplicationLogLevel"),
@@ -96,7 +97,14 @@ class InvokeOperations(ServiceProvider[LambdaStore]):
             architecture=str((config.get("Architectures") or ["x86_64"])[0]),
         )
 
-    def _layer_root(self, context: RequestContext, layer_version_arn: str) -> Any:
+    def _layers(self, context: RequestContext, layers: list[dict[str, Any]]) -> tuple[Path, ...]:
+        """The function's layers as the runtime sees them: one tree, merged in order, as AWS's /opt."""
+        roots = [self._layer_root(context, layer["Arn"]) for layer in layers]
+        if len(roots) <= 1:
+            return tuple(roots)
+        return (code.store_for(self.emulator).merged_layers(roots),)
+
+    def _layer_root(self, context: RequestContext, layer_version_arn: str) -> Path:
         """The unpacked code of a layer version, which may belong to another account (layers are shared)."""
         arn = arns.parse(layer_version_arn)
         _, name, number = arn.resource.split(":")
