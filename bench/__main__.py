@@ -7,26 +7,16 @@ from __future__ import annotations
 
 import sys
 import time
-import traceback
-from collections.abc import Callable
 from pathlib import Path
 
-from bench import breakdown, latency, serve, startup
-from bench.report import ERROR, MISS, Row, environment, format_table, write_json
+from bench import breakdown, invoke, latency, serve, startup
+from bench.report import ERROR, MISS, Row, environment, format_table, guarded, write_json
 from bench.stats import Deadline, Summary
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 # The whole run must stay under 3 minutes; loops shorten themselves to fit this budget.
 BUDGET_S = 150.0
-
-
-def _guarded(name: str, section: Callable[[], list[Row]]) -> list[Row]:
-    try:
-        return section()
-    except Exception as exc:  # noqa: BLE001 - one broken section must not hide the other figures
-        traceback.print_exc()
-        return [Row(f"error.{name}", f"error in {name}", repr(exc), ERROR)]
 
 
 def run(deadline: Deadline) -> list[Row]:
@@ -38,17 +28,19 @@ def run(deadline: Deadline) -> list[Row]:
         baselines.update(summaries)
         return section_rows
 
-    rows += _guarded("latency", latency_section)
+    rows += guarded("latency", latency_section)
     floors = {label: floor for label, (_mock, floor) in baselines.items()}
-    rows += _guarded("breakdown", lambda: breakdown.measure_transport(deadline))
-    rows += _guarded("breakdown", lambda: breakdown.measure_app(deadline, floors))
-    rows += _guarded("startup", lambda: startup.measure_in_process(deadline))
-    rows += _guarded("serve", lambda: serve.measure_ready(ROOT, deadline))
-    rows += _guarded("memory", lambda: serve.measure_memory(ROOT, deadline))
-    rows += _guarded("first start", lambda: startup.measure_first_start(ROOT, deadline))
+    rows += guarded("breakdown", lambda: breakdown.measure_transport(deadline))
+    rows += guarded("breakdown", lambda: breakdown.measure_app(deadline, floors))
+    rows += guarded("invoke", lambda: invoke.measure_with_zygote(deadline))
+    rows += guarded("invoke without zygote", lambda: invoke.measure_without_zygote(deadline))
+    rows += guarded("startup", lambda: startup.measure_in_process(deadline))
+    rows += guarded("serve", lambda: serve.measure_ready(ROOT, deadline))
+    rows += guarded("memory", lambda: serve.measure_memory(ROOT, deadline))
+    rows += guarded("first start", lambda: startup.measure_first_start(ROOT, deadline))
     baseline = baselines.get(latency.CONTEXT_OPERATION.label)
     if baseline is not None:
-        rows += _guarded("moto", lambda: latency.measure_moto(deadline, baseline))
+        rows += guarded("moto", lambda: latency.measure_moto(deadline, baseline))
     return rows
 
 

@@ -80,7 +80,7 @@ class _Captured(Exception):
         self.environ = environ
 
 
-def _capture_environ(operation: Operation) -> dict[str, Any]:
+def capture_environ(operation: Operation) -> dict[str, Any]:
     """The WSGI environ of the request boto3 would send for `operation` (signed, as over the wire)."""
 
     def before_send(request: Any, **_: Any) -> None:
@@ -106,7 +106,7 @@ def _time_app_alone(operation: Operation, deadline: Deadline) -> Summary:
     from mocklambda.emulator import Emulator
     from mocklambda.gateway import Gateway
 
-    environ = _capture_environ(operation)
+    environ = capture_environ(operation)
     body = environ["wsgi.input"].read()
     emulator = Emulator()
     gateway = Gateway(emulator, endpoint_url=UNUSED_ENDPOINT)

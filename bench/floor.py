@@ -21,11 +21,13 @@ MAX_HEADER_BYTES = 64 * 1024
 def canned_response(operation: Operation, keep_alive: bool = True) -> bytes:
     """The complete HTTP response (status line, headers, body) for `operation`."""
     connection = "keep-alive" if keep_alive else "close"
+    extra = "".join(f"{name}: {value}\r\n" for name, value in operation.headers)
     head = (
         "HTTP/1.1 200 OK\r\n"
         f"Content-Type: {operation.content_type}\r\n"
         f"Content-Length: {len(operation.body)}\r\n"
         "x-amzn-RequestId: 00000000-0000-0000-0000-000000000000\r\n"
+        f"{extra}"
         f"Connection: {connection}\r\n"
         "\r\n"
     )

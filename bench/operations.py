@@ -3,6 +3,8 @@
 Each operation carries the canned HTTP response the floor server answers with: a valid, empty result in
 that service's wire protocol (json 1.0, rest-json, query XML), so botocore parses it exactly as it would
 mocklambda's answer.
+INVOKE is kept apart from OPERATIONS (mocklambda can only answer it once a function exists): bench/invoke.py
+creates the function it names and times it against a floor answering Invoke's canned response.
 """
 from __future__ import annotations
 
@@ -25,26 +27,42 @@ _SNS_LIST_TOPICS_XML = (
 
 @dataclass(frozen=True)
 class Operation:
-    """One boto3 call with no arguments, and the floor's canned answer to it."""
+    """One boto3 call with fixed arguments (none by default), and the floor's canned answer to it."""
 
     service: str  # boto3 client name
     method: str  # boto3 method name
     name: str  # AWS operation name
     content_type: str
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()  # further response headers the floor sends
+    arguments: tuple[tuple[str, Any], ...] = ()  # keyword arguments of the boto3 call
+    streaming: str | None = None  # a streaming response member, read to its end (as a caller would)
 
     @property
     def label(self) -> str:
         return f"{self.service}.{self.name}"
 
     def call(self, client: Any) -> Any:
-        return getattr(client, self.method)()
+        response = getattr(client, self.method)(**dict(self.arguments))
+        if self.streaming is not None:
+            response[self.streaming].read()  # also gives the connection back to the pool
+        return response
 
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation("dynamodb", "list_tables", "ListTables", "application/x-amz-json-1.0", b'{"TableNames":[]}'),
     Operation("lambda", "list_functions", "ListFunctions", "application/json", b'{"Functions":[]}'),
     Operation("sns", "list_topics", "ListTopics", "text/xml", _SNS_LIST_TOPICS_XML.encode()),
+)
+
+# A synchronous invoke of a function that returns its event: the floor answers 200, `{}` and the
+# version header.
+INVOKE_FUNCTION_NAME = "bench-trivial"
+INVOKE = Operation(
+    "lambda", "invoke", "Invoke", "application/json", b"{}",
+    headers=(("X-Amz-Executed-Version", "$LATEST"),),
+    arguments=(("FunctionName", INVOKE_FUNCTION_NAME), ("Payload", b"{}")),
+    streaming="Payload",
 )
 
 

@@ -9,6 +9,8 @@ import os
 import platform
 import subprocess
 import sys
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -32,8 +34,13 @@ class Row:
 
 
 def verdict(value: float, target: float) -> str:
-    """PASS when `value` is at most `target` (every target here is an upper bound)."""
+    """PASS when `value` is at most `target` (an upper bound: a time, a ratio, a size)."""
     return PASS if value <= target else MISS
+
+
+def verdict_at_least(value: float, target: float) -> str:
+    """PASS when `value` is at least `target` (a lower bound: a rate)."""
+    return PASS if value >= target else MISS
 
 
 def ms(value: float) -> str:
@@ -47,6 +54,16 @@ def format_table(rows: list[Row]) -> str:
         suffix = "" if row.verdict == INFO else f"  {row.verdict}"
         lines.append(f"{row.label.ljust(width)}  {row.text}{suffix}")
     return "\n".join(lines)
+
+
+def guarded(name: str, section: Callable[[], list[Row]]) -> list[Row]:
+    """The rows of `section()`, or one ERROR row (and its traceback on stderr) if it raised: one broken
+    section must not hide the other figures."""
+    try:
+        return section()
+    except Exception as exc:  # noqa: BLE001
+        traceback.print_exc()
+        return [Row(f"error.{name}", f"error in {name}", repr(exc), ERROR)]
 
 
 def _version(distribution: str) -> str | None:

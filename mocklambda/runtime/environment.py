@@ -90,6 +90,9 @@ class ExecutionEnvironment:
         self._capture: LogCapture | None = None
         self._launched_at = 0.0
         self._initialized = False
+        # The first invocation given to this environment is its cold start, even when the process finished
+        # its init (called /next) before that invocation arrived: fast inits (a fork) can win that race.
+        self._first_turn_given = False
         self._init_error: Outcome | None = None
         self._launch_failure: str | None = None
         self._returncode: int | None = None
@@ -224,7 +227,8 @@ class ExecutionEnvironment:
         caller runs it elsewhere. Returns when it ended, at the latest at its deadline."""
         turn = _Turn(invocation, time.monotonic())
         with self._cond:
-            cold = not self._initialized
+            cold = not self._first_turn_given
+            self._first_turn_given = True
             if (self.state == DEAD or self._closing) and not cold:
                 return None
             self._turn = turn
