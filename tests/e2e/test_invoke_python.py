@@ -308,3 +308,17 @@ def test_invoke_warm_start_has_no_init_duration(deploy, invoke):
     report = next(line for line in base64.b64decode(response["LogResult"]).decode().splitlines()
                   if line.startswith("REPORT"))
     assert "Init Duration" not in report
+
+
+def test_invoke_client_context_reaches_the_handler(deploy, invoke):
+    name = deploy("def handler(event, context):\n"
+                  "    c = context.client_context\n    return [c.custom, c.env, c.client.app_title]\n")
+    document = {"custom": {"tenant": "a"}, "env": {"locale": "en"}, "client": {"app_title": "shop"}}
+    encoded = base64.b64encode(json.dumps(document).encode()).decode()
+    assert invoke(name, {}, ClientContext=encoded)[1] == [{"tenant": "a"}, {"locale": "en"}, "shop"]
+
+
+def test_invoke_client_context_not_base64_is_refused(deploy, awslambda):
+    name = deploy(ECHO)
+    with pytest.raises(awslambda.exceptions.InvalidParameterValueException):
+        awslambda.invoke(FunctionName=name, ClientContext="not base64!", Payload=b"{}")

@@ -6,17 +6,16 @@ import base64
 import hashlib
 import io
 import itertools
-import json
 import zipfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-SNAPSHOTS = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "aws-snapshots"
+from tests import reference
+
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/lambda-role"
@@ -42,7 +41,7 @@ def code_sha256(package: bytes) -> str:
 
 def snapshot(test_name: str) -> dict[str, Any]:
     """The recorded AWS responses of one test in lambda___test_lambda_api.snapshot.json, by key suffix."""
-    data = json.loads((SNAPSHOTS / "lambda___test_lambda_api.snapshot.json").read_text())
+    data = reference.load("lambda___test_lambda_api.snapshot.json")
     matches = [value["recorded-content"] for key, value in data.items() if key.endswith(test_name)]
     assert matches, f"no snapshot ends with {test_name}"
     return matches[0]

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.services.lambda_.conftest import SNAPSHOTS, assert_error, body, snapshot
+from tests import reference
+from tests.services.lambda_.conftest import assert_error, body, snapshot
 
 API = "TestLambdaEventSourceMappings::"
 FILTER = {"Filters": [{"Pattern": json.dumps({"body": {"testItem": ["test24"]}})}]}
@@ -24,7 +25,7 @@ NULL_STARTING_POSITION = (
 
 def recorded(file: str, test: str) -> dict[str, Any]:
     """A recording from another snapshot file than the API one."""
-    data = json.loads((SNAPSHOTS / file).read_text())
+    data = reference.load(file)
     return next(value["recorded-content"] for key, value in data.items() if key.endswith(test))
 
 
