@@ -52,6 +52,13 @@ class ObjectReader(Protocol):
     def __call__(self, account_id: str, region: str, bucket: str, key: str, version_id: str | None) -> bytes: ...
 
 
+class FunctionInvoker(Protocol):
+    """Invokes a Lambda function asynchronously (InvocationType Event), as S3 notifications and SNS do.
+    `function_arn` may be qualified. Raises LookupError(message) when the function does not exist."""
+
+    def __call__(self, account_id: str, region: str, function_arn: str, payload: bytes) -> str: ...
+
+
 class Emulator:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
@@ -61,6 +68,7 @@ class Emulator:
         self._components: list[Component] = []
         self._data_dir: Path | None = None
         self._object_reader: ObjectReader | None = None
+        self._function_invoker: FunctionInvoker | None = None
         # Function processes end before anything else is reset or removed: registered first.
         self.function_logs = FunctionLogs()
         self.runtime = Runtime(RuntimeConfig.from_config(self.config, self.data_dir / "runtime"),
@@ -92,6 +100,15 @@ class Emulator:
         if self._object_reader is None:
             raise LookupError("NoSuchBucket", "The specified bucket does not exist")
         return self._object_reader(account_id, region, bucket, key, version_id)
+
+    def register_function_invoker(self, invoker: FunctionInvoker) -> None:
+        self._function_invoker = invoker
+
+    def invoke_function_async(self, account_id: str, region: str, function_arn: str, payload: bytes) -> str:
+        """Queue an asynchronous invocation; returns its request id. LookupError if there is no such function."""
+        if self._function_invoker is None:
+            raise LookupError(f"Function not found: {function_arn}")
+        return self._function_invoker(account_id, region, function_arn, payload)
 
     # -- components -------------------------------------------------------------------------------------
     def register(self, component: Component) -> None:

@@ -12,11 +12,12 @@ import binascii
 import json
 import logging
 import random
+import uuid
 from pathlib import Path
 from typing import Any
 
 from mocklambda import arns
-from mocklambda.protocol import AwsError
+from mocklambda.protocol import AwsError, AwsRequest
 from mocklambda.runtime import FunctionSpec, Invocation, InvocationResult, Throttled
 from mocklambda.services.base import RequestContext, ServiceProvider
 from mocklambda.services.lambda_ import code, names
@@ -59,6 +60,18 @@ class InvokeOperations(ServiceProvider[LambdaStore]):
         except Throttled as throttled:
             raise too_many_requests(throttled.reason) from None
         return _sync_response(result, invocation.tail_logs)
+
+    def invoke_for_service(self, account_id: str, region: str, function_arn: str, payload: bytes) -> str:
+        """An asynchronous invocation on behalf of another service (S3 notifications, SNS): the emulator's
+        FunctionInvoker capability. Returns the request id; LookupError if the function does not exist."""
+        request_id = str(uuid.uuid4())
+        context = RequestContext(account_id=account_id, region=region, request_id=request_id, service="lambda",
+                                 operation="Invoke", endpoint_url="", request=AwsRequest("POST", "/"))
+        try:
+            self.invoke(context, {"FunctionName": function_arn, "InvocationType": "Event", "Payload": payload})
+        except AwsError as error:
+            raise LookupError(error.message) from None
+        return request_id
 
     def _run_async(self, spec: FunctionSpec, invocation: Invocation, reserved: int | None) -> None:
         try:

@@ -7,6 +7,8 @@ layers.py, settings.py (tags, account settings, reserved and provisioned concurr
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mocklambda.services.base import ServiceProvider
 from mocklambda.services.lambda_.event_source_mappings import EventSourceMappingOperations
 from mocklambda.services.lambda_.functions import FunctionOperations
@@ -18,6 +20,9 @@ from mocklambda.services.lambda_.policy import PolicyOperations
 from mocklambda.services.lambda_.settings import SettingsOperations
 from mocklambda.services.lambda_.urls import FunctionUrlOperations
 from mocklambda.services.lambda_.versions import VersionOperations
+
+if TYPE_CHECKING:
+    from mocklambda.emulator import Emulator
 
 
 class LambdaProvider(
@@ -34,3 +39,8 @@ class LambdaProvider(
 ):
     service_name = "lambda"
     store_type = LambdaStore
+
+    def __init__(self, emulator: Emulator) -> None:
+        super().__init__(emulator)
+        # Other services (S3 notifications, SNS) invoke functions through the emulator, never through us.
+        emulator.register_function_invoker(self.invoke_for_service)
