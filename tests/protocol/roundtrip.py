@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
-from botocore.awsrequest import HeadersDict, create_request_object, prepare_request_dict
+import botocore.session
+from botocore.awsrequest import AWSResponse, HeadersDict, create_request_object, prepare_request_dict
+from botocore.config import Config
 from botocore.model import OperationModel, Shape
 from botocore.parsers import create_parser
 from botocore.response import StreamingBody
 from botocore.serialize import create_serializer
 from werkzeug.datastructures import Headers
 
+from mocklambda.protocol.codecs import parser_for, serializer_for
+from mocklambda.protocol.errors import AwsError
 from mocklambda.protocol.http import AwsRequest, AwsResponse
 
 ENDPOINT = "http://127.0.0.1:4566"
@@ -127,3 +133,54 @@ def botocore_parse(operation: OperationModel, response: AwsResponse) -> dict[str
         if isinstance(value, StreamingBody):
             parsed[key] = value.read()
     return parsed
+
+
+# -- real clients answered in-process ---------------------------------------------------------------------
+
+
+class _Raw:
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_kwargs: Any) -> Any:
+        yield self._data
+
+
+def _aws_request(prepared: Any) -> AwsRequest:
+    url = urlsplit(prepared.url)
+    body = prepared.body or b""
+    body = body.encode() if isinstance(body, str) else body.read() if hasattr(body, "read") else body
+    headers = Headers([(k, v.decode() if isinstance(v, bytes) else v) for k, v in prepared.headers.items()])
+    return AwsRequest(prepared.method, url.path or "/", url.query, headers, bytes(body))
+
+
+Answer = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+class LoopbackClient:
+    """A real botocore client whose requests our parser reads and whose answers our serializer writes, so a
+    test sees exactly what a boto3 user would (modelled exception classes, CRC checks, error fields)."""
+
+    def __init__(self, session: botocore.session.Session, service: str) -> None:
+        self.answer: Answer = lambda _name, _params: {}
+        self.seen: list[tuple[str, dict[str, Any]]] = []
+        self._parser, self._serializer = parser_for(service), serializer_for(service)
+        self.client = session.create_client(
+            service,
+            region_name="us-east-1",
+            endpoint_url="http://127.0.0.1:1",
+            aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+            aws_secret_access_key="fake-secret",
+            config=Config(retries={"total_max_attempts": 1}),
+        )
+        self.client.meta.events.register("before-send", self._send)
+
+    def _send(self, request: Any, **_kwargs: Any) -> AWSResponse:
+        operation, params = self._parser.parse(_aws_request(request))
+        self.seen.append((operation.name, params))
+        try:
+            response = self._serializer.serialize_response(operation, self.answer(operation.name, params), "r")
+        except AwsError as error:
+            response = self._serializer.serialize_error(error, operation, "r")
+        body = response.body if isinstance(response.body, bytes) else b"".join(response.body)
+        return AWSResponse(request.url, response.status, dict(response.headers.items()), _Raw(body))

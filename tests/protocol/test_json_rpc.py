@@ -14,14 +14,10 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import botocore.session
 import pytest
-from botocore.awsrequest import AWSResponse
-from botocore.config import Config
 from botocore.model import OperationModel
 from botocore.parsers import create_parser
 from werkzeug.datastructures import Headers
@@ -30,7 +26,7 @@ from mocklambda.protocol.errors import AwsError, UnknownOperation
 from mocklambda.protocol.http import AwsRequest, AwsResponse
 from mocklambda.protocol.json_rpc import JsonParser, JsonSerializer
 from mocklambda.protocol.models import load_service_model
-from tests.protocol.roundtrip import botocore_parse, botocore_request, generate
+from tests.protocol.roundtrip import Answer, LoopbackClient, botocore_parse, botocore_request, generate
 
 SERVICES = ("dynamodb", "dynamodbstreams", "sqs")
 MODELS = {name: load_service_model(name) for name in SERVICES}
@@ -315,55 +311,6 @@ def test_sqs_restored_status_and_receiver_fault() -> None:
 
 
 # ---------------------------------------------------------------- real clients, answered in-process
-
-
-class _Raw:
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **_kwargs: Any) -> Any:
-        yield self._data
-
-
-def _aws_request(prepared: Any) -> AwsRequest:
-    url = urlsplit(prepared.url)
-    body = prepared.body or b""
-    body = body.encode() if isinstance(body, str) else body.read() if hasattr(body, "read") else body
-    headers = Headers([(k, v.decode() if isinstance(v, bytes) else v) for k, v in prepared.headers.items()])
-    return AwsRequest(prepared.method, url.path or "/", url.query, headers, bytes(body))
-
-
-Answer = Callable[[str, dict[str, Any]], dict[str, Any]]
-
-
-class LoopbackClient:
-    """A real botocore client whose requests our parser reads and whose answers our serializer writes."""
-
-    def __init__(self, session: botocore.session.Session, service: str) -> None:
-        self.answer: Answer = lambda _name, _params: {}
-        self.seen: list[tuple[str, dict[str, Any]]] = []
-        self._parser, self._serializer = PARSERS[service], SERIALIZERS[service]
-        self.client = session.create_client(
-            service,
-            region_name="us-east-1",
-            endpoint_url="http://127.0.0.1:1",
-            aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
-            aws_secret_access_key="fake-secret",
-            config=Config(retries={"total_max_attempts": 1}),
-        )
-        self.client.meta.events.register("before-send", self._send)
-
-    def _send(self, request: Any, **_kwargs: Any) -> AWSResponse:
-        operation, params = self._parser.parse(_aws_request(request))
-        self.seen.append((operation.name, params))
-        try:
-            response = self._serializer.serialize_response(
-                operation, self.answer(operation.name, params), "r"
-            )
-        except AwsError as error:
-            response = self._serializer.serialize_error(error, operation, "r")
-        body = response.body if isinstance(response.body, bytes) else b"".join(response.body)
-        return AWSResponse(request.url, response.status, dict(response.headers.items()), _Raw(body))
 
 
 def _raise(error: AwsError) -> Answer:
