@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import breakdown, invoke, latency, serve, startup
+from bench import breakdown, invoke, latency, s3_notifications, serve, startup
 from bench.report import ERROR, MISS, Row, environment, format_table, guarded, write_json
 from bench.stats import Deadline, Summary
 
@@ -34,6 +34,7 @@ def run(deadline: Deadline) -> list[Row]:
     rows += guarded("breakdown", lambda: breakdown.measure_app(deadline, floors))
     rows += guarded("invoke", lambda: invoke.measure_with_zygote(deadline))
     rows += guarded("invoke without zygote", lambda: invoke.measure_without_zygote(deadline))
+    rows += guarded("s3 notifications", lambda: s3_notifications.measure(deadline))
     rows += guarded("startup", lambda: startup.measure_in_process(deadline))
     rows += guarded("serve", lambda: serve.measure_ready(ROOT, deadline))
     rows += guarded("memory", lambda: serve.measure_memory(ROOT, deadline))

@@ -59,6 +59,13 @@ class FunctionInvoker(Protocol):
     def __call__(self, account_id: str, region: str, function_arn: str, payload: bytes) -> str: ...
 
 
+class FunctionLookup(Protocol):
+    """Whether a Lambda function (or the version/alias a qualified ARN names) exists, in the account and
+    region of its ARN: how S3 validates a notification's destination without knowing Lambda."""
+
+    def __call__(self, account_id: str, region: str, function_arn: str) -> bool: ...
+
+
 class Emulator:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
@@ -69,6 +76,7 @@ class Emulator:
         self._data_dir: Path | None = None
         self._object_reader: ObjectReader | None = None
         self._function_invoker: FunctionInvoker | None = None
+        self._function_lookup: FunctionLookup | None = None
         # Function processes end before anything else is reset or removed: registered first.
         self.function_logs = FunctionLogs()
         self.runtime = Runtime(RuntimeConfig.from_config(self.config, self.data_dir / "runtime"),
@@ -109,6 +117,13 @@ class Emulator:
         if self._function_invoker is None:
             raise LookupError(f"Function not found: {function_arn}")
         return self._function_invoker(account_id, region, function_arn, payload)
+
+    def register_function_lookup(self, lookup: FunctionLookup) -> None:
+        self._function_lookup = lookup
+
+    def function_exists(self, account_id: str, region: str, function_arn: str) -> bool:
+        """True if the function `function_arn` names exists (False when no Lambda is registered)."""
+        return self._function_lookup is not None and self._function_lookup(account_id, region, function_arn)
 
     # -- components -------------------------------------------------------------------------------------
     def register(self, component: Component) -> None:

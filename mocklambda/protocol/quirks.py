@@ -147,3 +147,7 @@ XML_OUTPUT_ROOT: dict[str, dict[str, str]] = {
 # (`<LocationConstraint>eu-west-1</LocationConstraint>`); the model cannot say so, botocore reads it with a
 # handler of its own.
 XML_MEMBER_AS_ROOT: dict[str, dict[str, str]] = {"s3": {"GetBucketLocation": "LocationConstraint"}}
+
+# rest-xml operations that answer 206 Partial Content when the named output member is set (a ranged GetObject
+# returns ContentRange); the model declares no statusCode member for it.
+PARTIAL_CONTENT_MEMBER: dict[str, dict[str, str]] = {"s3": {"GetObject": "ContentRange"}}

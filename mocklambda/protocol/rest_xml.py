@@ -4,7 +4,8 @@ What it does: routes a request with `rest.Router`, reads URI/query/header member
 as XML (structure payloads, or the body members) or as raw bytes (blob/string payloads such as PutObject's
 Body); writes results as status, headers and an XML document (or a raw payload), and errors either as S3's
 bare `<Error>` document (services in quirks.BARE_XML_ERROR_ROOT) or as `<ErrorResponse><Error>...`.
-XML values go through `xmlcodec.py`. A HEAD response, error or not, has no body.
+XML values go through `xmlcodec.py`. A HEAD response and a 304, error or not, have no body; an operation
+in quirks.PARTIAL_CONTENT_MEMBER answers 206 when that member is set (a ranged GetObject).
 What it must not do: know a service by name (S3's deviations are rules in quirks.py), expand XML entities
 or accept DOCTYPEs, or raise anything but AwsError for bad input.
 """
@@ -125,6 +126,9 @@ class RestXmlSerializer:
         shape = operation.output_shape
         headers = self._base_headers(request_id)
         status = rest.serialize_location_members(shape, result, headers)
+        partial = quirks.PARTIAL_CONTENT_MEMBER.get(self._service_name, {}).get(operation.name)
+        if status is None and partial is not None and result.get(partial) is not None:
+            status = 206
         body: Any = b""
         if _method(operation) != "HEAD" and shape is not None:
             body = self._body(operation, shape, result, headers)
@@ -186,7 +190,8 @@ class RestXmlSerializer:
             rest.serialize_location_members(shape, error.fields, headers)
         for key, value in error.headers.items():
             headers[key] = value
-        if operation is not None and _method(operation) == "HEAD":
+        # HEAD responses and 304 Not Modified never carry a body (HTTP), error or not.
+        if status == 304 or (operation is not None and _method(operation) == "HEAD"):
             return AwsResponse(status=status, headers=headers, body=b"")
         headers.setdefault("Content-Type", XML_CONTENT_TYPE)
         root = self._bare_error(error, shape, request_id) if self._bare_error_root else self._wrapped_error(

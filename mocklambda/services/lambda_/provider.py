@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mocklambda.services.base import ServiceProvider
+from mocklambda.protocol import AwsError, AwsRequest
+from mocklambda.services.base import RequestContext, ServiceProvider
+from mocklambda.services.lambda_ import names
 from mocklambda.services.lambda_.event_source_mappings import EventSourceMappingOperations
 from mocklambda.services.lambda_.functions import FunctionOperations
 from mocklambda.services.lambda_.invocations import InvokeOperations
@@ -44,3 +46,17 @@ class LambdaProvider(
         super().__init__(emulator)
         # Other services (S3 notifications, SNS) invoke functions through the emulator, never through us.
         emulator.register_function_invoker(self.invoke_for_service)
+        emulator.register_function_lookup(self.function_exists)
+
+    def function_exists(self, account_id: str, region: str, function_arn: str) -> bool:
+        """The emulator's FunctionLookup capability (S3 validating a notification destination): whether the
+        function, version or alias `function_arn` names exists in that account and region."""
+        context = RequestContext(account_id=account_id, region=region, request_id="", service="lambda",
+                                 operation="GetFunction", endpoint_url="", request=AwsRequest("GET", "/"))
+        store = self.stores.get(account_id, region)
+        try:
+            with store.lock:
+                names.resolve(store, context, names.parse_function_name(function_arn))
+        except AwsError:
+            return False
+        return True

@@ -1,0 +1,151 @@
+"""The hook every object operation calls after a write: which of the bucket's notification configurations match
+the event and the key, and the facts handed to events/ for delivery.
+
+`publish(provider, context, bucket, event_name, obj)` is called once per event (DeleteObjects: once per key)
+right after the store changed; it only decides and queues: the record is built now (its eventTime is when
+the request finished) and delivered on the event bus, after the response has gone back. It never raises for
+a destination that cannot be reached.
+
+Only Lambda destinations deliver. SNS and SQS do not exist in mocklambda yet: a TopicConfiguration or
+QueueConfiguration is stored and returned by GetBucketNotificationConfiguration but nothing is sent to it
+(nor is s3:TestEvent when it is saved); EventBridgeConfiguration likewise. This module must not import another
+provider: functions are invoked through the emulator's capability.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import hashlib
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Protocol
+
+from mocklambda.events.s3_notifications import S3EventFacts, build_record, deliver_to_function, encode_key
+from mocklambda.services.base import RequestContext
+from mocklambda.services.s3.models import Bucket, S3Object
+
+if TYPE_CHECKING:
+    import threading
+
+    from mocklambda.emulator import Emulator
+
+# Where each destination type keeps its ARN in a configuration (GetBucketNotificationConfiguration's shape).
+DESTINATION_ARN = {
+    "LambdaFunctionConfigurations": "LambdaFunctionArn",
+    "TopicConfigurations": "TopicArn",
+    "QueueConfigurations": "QueueArn",
+}
+# All requests reach the mock over loopback; the gateway does not pass the client's address on.
+SOURCE_IP = "127.0.0.1"
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
+
+
+class _Store(Protocol):
+    @property
+    def lock(self) -> threading.RLock: ...
+
+
+class _Provider(Protocol):
+    """What publish needs of the S3 provider (typed structurally: common.py imports this module)."""
+
+    emulator: Emulator
+
+    @property
+    def store(self) -> _Store: ...
+
+
+def event_matches(configured: list[str], event_name: str) -> bool:
+    """A configuration listing the exact event, or its family's wildcard (`s3:ObjectCreated:*`), matches."""
+    family = event_name.rsplit(":", 1)[0] + ":*"
+    return event_name in configured or family in configured
+
+
+def filter_rules(configuration: dict[str, Any]) -> tuple[str, str]:
+    """(prefix, suffix) of a configuration's key filter; '' when absent (matches every key)."""
+    prefix = suffix = ""
+    for rule in configuration.get("Filter", {}).get("Key", {}).get("FilterRules", []):
+        if rule["Name"].lower() == "prefix":
+            prefix = rule["Value"]
+        else:
+            suffix = rule["Value"]
+    return prefix, suffix
+
+
+def key_matches(configuration: dict[str, Any], key: str) -> bool:
+    """Plain startswith/endswith, no wildcards, against the key in its URL-encoded form: AWS documents that
+    filter values naming special characters (a space as '+') are written encoded (reference C2)."""
+    prefix, suffix = filter_rules(configuration)
+    encoded = encode_key(key)
+    return encoded.startswith(prefix) and encoded.endswith(suffix)
+
+
+def matching_functions(bucket: Bucket, event_name: str, key: str) -> Iterator[tuple[str, str]]:
+    """(configuration Id, function ARN) of every Lambda configuration the event and key match."""
+    for configuration in bucket.notification_configuration.get("LambdaFunctionConfigurations", []):
+        if event_matches(configuration["Events"], event_name) and key_matches(configuration, key):
+            yield configuration["Id"], configuration["LambdaFunctionArn"]
+
+
+def requester(context: RequestContext) -> str:
+    """userIdentity.principalId: "AWS:" and the caller's access key id (the SigV4 credential, from the
+    Authorization header or a presigned URL's query), the account id when the request was not signed."""
+    request = context.request
+    match = _CREDENTIAL.search(request.headers.get("Authorization", ""))
+    if match is not None:
+        return f"AWS:{match.group(1)}"
+    for name, value in request.query_items():
+        if name == "X-Amz-Credential" and value:
+            return f"AWS:{value.split('/', 1)[0]}"
+    return f"AWS:{context.account_id}"
+
+
+def owner_principal_id(account_id: str) -> str:
+    """The bucket owner's short id, like AWS's "A3I5XTEXAMAI3E": stable per account, opaque."""
+    digest = hashlib.sha256(f"mocklambda-owner-{account_id}".encode()).digest()
+    return "A" + base64.b32encode(digest).decode("ascii")[:13]
+
+
+def host_id(request_id: str) -> str:
+    """x-amz-id-2 exactly as the rest-xml serializer writes it on the triggering response, so the event's
+    responseElements name the response the client received."""
+    return base64.b64encode(f"mocklambda/{request_id}".encode()).decode("ascii")
+
+
+def publish(provider: _Provider, context: RequestContext, bucket: Bucket, event_name: str, obj: S3Object) -> None:
+    """Queue the delivery of `event_name` (e.g. "s3:ObjectCreated:Put", the "s3:" prefix optional) about `obj`
+    to every Lambda configuration of `bucket` that matches it. Called right after the write, in the request."""
+    if not bucket.notification_configuration:
+        return
+    name = event_name if event_name.startswith("s3:") else f"s3:{event_name}"
+    targets = list(matching_functions(bucket, name, obj.key))
+    if not targets:
+        return
+    sequencer = obj.sequencer
+    if name == "s3:ObjectRemoved:Delete":
+        # The object passed is the version that was removed; its sequencer is its creation's. The removal is
+        # a later event on the key, so it gets a later sequencer.
+        with provider.store.lock:
+            sequencer = bucket.next_sequencer()
+    facts = S3EventFacts(
+        event_name=name,
+        region=bucket.region,
+        event_time=dt.datetime.now(dt.UTC),
+        requester=requester(context),
+        source_ip=SOURCE_IP,
+        request_id=context.request_id,
+        host_id=host_id(context.request_id),
+        bucket_name=bucket.name,
+        bucket_owner=owner_principal_id(bucket.account_id),
+        key=obj.key,
+        size=obj.size,
+        etag=obj.etag.strip('"') if obj.etag else None,
+        version_id=obj.version_id,
+        sequencer=sequencer,
+    )
+    emulator = provider.emulator
+    for configuration_id, function_arn in targets:
+        record = build_record(facts, configuration_id)
+        emulator.events.submit(
+            functools.partial(deliver_to_function, emulator.invoke_function_async, function_arn, record)
+        )
