@@ -9,12 +9,15 @@ It knows nothing of AWS; the WSGI app (gateway/) does all the work.
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import io
 import logging
+import re
 import socket
 import socketserver
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -23,12 +26,90 @@ from urllib.parse import unquote
 
 logger = logging.getLogger(__name__)
 
+# A header field name as email.feedparser's header-line pattern accepts it (printable ASCII but ":").
+_FIELD_NAME = re.compile(r"[\041-\071\073-\176]*\Z")
+
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 # A keep-alive connection idle this long is closed by the server (clients reconnect transparently).
 IDLE_CONNECTION_TIMEOUT = 120.0
 # Responses up to this size go out in one send together with their headers.
 _SINGLE_SEND_LIMIT = 64 * 1024
+# http.client.parse_headers()'s limits, which BaseHTTPRequestHandler.parse_request() applies.
+_MAX_LINE = 65536
+_MAX_HEADERS = 100
+_END_OF_HEADERS = (b"\r\n", b"\n", b"")
+
+
+class _RequestHeaders:
+    """The request's header fields, as the email.message.Message that parse_request() builds would give them
+    (`get()`: the first field of that name, any case; `items()`: all, in order), without the email package's
+    parser, the costliest part of handling a small request: there are three per warm Lambda invoke (the API
+    call, the runtime's /next and its /response)."""
+
+    __slots__ = ("_fields", "_first")
+
+    def __init__(self, fields: list[tuple[str, str]]) -> None:
+        self._fields = fields
+        self._first: dict[str, str] = {}
+        for name, value in fields:
+            self._first.setdefault(name.lower(), value)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._first.get(name.lower(), default)
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._fields)
+
+
+_date_cache: tuple[int, str] = (0, "")
+
+
+def _date_header() -> str:
+    """The Date header's value, formatted once per second (email.utils.formatdate costs microseconds on
+    every response otherwise; two responses per warm Lambda invoke wait on it)."""
+    global _date_cache
+    now = int(time.time())
+    second, text = _date_cache
+    if second != now:
+        text = email.utils.formatdate(now, usegmt=True)
+        _date_cache = (now, text)
+    return text
+
+
+class _HeaderError(Exception):
+    pass
+
+
+def _read_headers(rfile: Any) -> _RequestHeaders:
+    """Header lines up to the empty line, parsed as the email package's compat32 policy does: a folded line
+    continues the field before it (CRLF kept), the value loses its leading blanks and trailing CR/LF, and a
+    line that is not a field ends the fields (the rest up to the empty line is read and ignored)."""
+    lines: list[str] = []
+    while True:
+        line = rfile.readline(_MAX_LINE + 1)
+        if len(line) > _MAX_LINE:
+            raise _HeaderError("Line too long", f"got more than {_MAX_LINE} bytes when reading header line")
+        if line in _END_OF_HEADERS:
+            break
+        lines.append(line.decode("iso-8859-1"))
+        if len(lines) > _MAX_HEADERS:
+            raise _HeaderError("Too many headers", f"got more than {_MAX_HEADERS} headers")
+    fields: list[tuple[str, str]] = []
+    for text in lines:
+        if text[0] in " \t":
+            if fields:
+                name, value = fields[-1]
+                fields[-1] = (name, value + text)
+            continue  # a continuation with nothing to continue is skipped
+        if text.startswith("From "):  # an mbox envelope line: skipped
+            continue
+        name, colon, value = text.partition(":")
+        if not colon or not _FIELD_NAME.match(name):
+            break
+        if name:  # a line starting with ":" is skipped
+            fields.append((name, value.lstrip(" \t")))
+    return _RequestHeaders([(name, value.rstrip("\r\n")) for name, value in fields])
 
 
 class _ChunkedReader(io.RawIOBase):
@@ -104,6 +185,64 @@ class _Handler(BaseHTTPRequestHandler):
         except (TimeoutError, ConnectionError, OSError):
             self.close_connection = True
 
+    def parse_request(self) -> bool:
+        """BaseHTTPRequestHandler.parse_request() for HTTP/1.x (HTTP/0.9 and 2+ are refused as it refuses
+        them), with the headers read by _read_headers() instead of the email package."""
+        self.command = None  # type: ignore[assignment]  # as the base class: set in case of error
+        self.request_version = version = self.default_request_version
+        self.close_connection = True
+        requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        self.requestline = requestline
+        words = requestline.split()
+        if not words:
+            return False
+        if len(words) >= 3:
+            version = words[-1]
+            try:
+                if not version.startswith("HTTP/"):
+                    raise ValueError
+                base_version_number = version.split("/", 1)[1]
+                numbers = base_version_number.split(".")
+                if len(numbers) != 2 or any(not n.isdigit() or len(n) > 10 for n in numbers):
+                    raise ValueError
+                version_number = int(numbers[0]), int(numbers[1])
+            except (ValueError, IndexError):
+                self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request version ({version!r})")
+                return False
+            if version_number >= (1, 1):
+                self.close_connection = False
+            if version_number >= (2, 0):
+                self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED,
+                                f"Invalid HTTP version ({base_version_number})")
+                return False
+            self.request_version = version
+        if not 2 <= len(words) <= 3:
+            self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request syntax ({requestline!r})")
+            return False
+        command, path = words[:2]
+        if len(words) == 2:
+            self.close_connection = True
+            if command != "GET":
+                self.send_error(HTTPStatus.BAD_REQUEST, f"Bad HTTP/0.9 request type ({command!r})")
+                return False
+        self.command, self.path = command, path
+        if self.path.startswith("//"):  # gh-87389, as the base class
+            self.path = "/" + self.path.lstrip("/")
+        try:
+            self.headers = _read_headers(self.rfile)  # type: ignore[assignment]
+        except _HeaderError as err:
+            self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, *err.args)
+            return False
+        connection = self.headers.get("Connection", "").lower()
+        if connection == "close":
+            self.close_connection = True
+        elif connection == "keep-alive":
+            self.close_connection = False
+        expect = self.headers.get("Expect", "")
+        if expect.lower() == "100-continue" and self.request_version >= "HTTP/1.1":
+            return self.handle_expect_100()
+        return True
+
     def _body_reader(self) -> io.BufferedReader:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return io.BufferedReader(_ChunkedReader(self.rfile))
@@ -166,7 +305,7 @@ class _Handler(BaseHTTPRequestHandler):
         first = next(chunks, b"")
         streamed = "content-length" not in names and self.command != "HEAD"
         lines = [f"HTTP/1.1 {status}"] + [f"{name}: {value}" for name, value in headers]
-        lines.append(f"Date: {self.date_time_string()}")
+        lines.append(f"Date: {_date_header()}")
         if streamed:
             lines.append("Transfer-Encoding: chunked")
         if self.close_connection:

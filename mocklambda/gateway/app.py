@@ -23,6 +23,7 @@ from mocklambda.gateway.dispatch import dispatch
 from mocklambda.gateway.routing import Route, build_index, identify
 from mocklambda.protocol import AwsError, AwsRequest, AwsResponse, load_service_model
 from mocklambda.protocol.codecs import serializer_for, supports
+from mocklambda.protocol.http import IndexedHeaders
 from mocklambda.protocol.models import available_services
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def _aws_request(environ: dict[str, Any]) -> AwsRequest:
     else:
         path = quote(environ.get("PATH_INFO", "/"))
         query = environ.get("QUERY_STRING", "")
-    headers = Headers(list(EnvironHeaders(environ).items()))
+    headers = IndexedHeaders(list(EnvironHeaders(environ).items()))
     stream = environ["wsgi.input"]
     length = environ.get("CONTENT_LENGTH")
     if length:

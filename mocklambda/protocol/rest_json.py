@@ -23,7 +23,7 @@ from werkzeug.datastructures import Headers
 from mocklambda.protocol import rest
 from mocklambda.protocol.base import error_shape, error_status, error_wire_code, to_datetime
 from mocklambda.protocol.errors import AwsError
-from mocklambda.protocol.http import AwsRequest, AwsResponse
+from mocklambda.protocol.http import AwsRequest, AwsResponse, IndexedHeaders
 from mocklambda.protocol.xmlcodec import format_timestamp, parse_timestamp
 
 JSON_CONTENT_TYPE = "application/json"
@@ -196,7 +196,7 @@ class RestJsonSerializer:
         self, operation: OperationModel, result: dict[str, Any], request_id: str
     ) -> AwsResponse:
         shape = operation.output_shape
-        headers = Headers()
+        headers = IndexedHeaders()  # the gateway and _body() ask it for names it mostly lacks
         status = rest.serialize_location_members(shape, result, headers)
         headers["x-amzn-RequestId"] = request_id
         body = self._body(shape, result, headers)

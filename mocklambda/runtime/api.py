@@ -19,6 +19,7 @@ from mocklambda.runtime.results import MAX_RESPONSE_BYTES
 logger = logging.getLogger(__name__)
 
 _PREFIX = "/2018-06-01/runtime/"
+_READ_PIECE = 65536
 _INVOCATION = _PREFIX + "invocation/"
 _STATUS_TEXT = {
     200: "200 OK", 202: "202 Accepted", 400: "400 Bad Request", 403: "403 Forbidden", 404: "404 Not Found",
@@ -35,6 +36,7 @@ class Answer:
 
 
 ACCEPTED = Answer(202, {"status": "OK"})
+_ACCEPTED_BODY = json.dumps(ACCEPTED.document).encode()  # the answer to every /response: encoded once
 INVALID_REQUEST_ID = Answer(400, {"errorMessage": "Invalid request ID", "errorType": "InvalidRequestID"})
 TOO_LARGE = Answer(413, {
     "errorMessage": f"Exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes).",
@@ -92,7 +94,7 @@ class RuntimeApi:
             start_response(_STATUS_TEXT[404], [("Content-Type", "text/plain; charset=utf-8"),
                                                 ("Content-Length", str(len(body)))])
             return [body]
-        body = json.dumps(answer.document).encode()
+        body = _ACCEPTED_BODY if answer is ACCEPTED else json.dumps(answer.document).encode()
         start_response(_STATUS_TEXT.get(answer.status, f"{answer.status} Error"), [
             ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
         ])
@@ -117,8 +119,22 @@ class RuntimeApi:
 
 def _read(environ: dict[str, Any], limit: int = MAX_RESPONSE_BYTES + 1) -> bytes:
     # The HTTP server drains whatever is left beyond the limit, so the connection stays usable.
-    data: bytes = environ["wsgi.input"].read(limit)
-    return data
+    # Never read(limit) in one call: a buffered reader allocates the whole limit (6 MB) first, which cost more
+    # than the rest of handling a small /response. Read the Content-Length, or pieces of a chunked body.
+    stream = environ["wsgi.input"]
+    length = environ.get("CONTENT_LENGTH")
+    if length and length.isdigit() and "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        data: bytes = stream.read(min(int(length), limit))
+        return data
+    pieces: list[bytes] = []
+    size = 0
+    while size < limit:
+        piece = stream.read(min(_READ_PIECE, limit - size))
+        if not piece:
+            break
+        pieces.append(piece)
+        size += len(piece)
+    return b"".join(pieces)
 
 
 def _error_type(environ: dict[str, Any]) -> str | None:

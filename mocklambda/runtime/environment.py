@@ -52,6 +52,10 @@ class _Turn:
     waiting_until: float = 0.0  # when the invoker wakes up next by itself
     finished_at: float | None = None
     outcome: Outcome | None = None
+    # Set when the process posted its response or error: its peak memory (KiB, None when unknown) and its
+    # output read up to that moment, both taken by the Runtime API's thread (see _answer).
+    answered_peak_kb: int | None = None
+    answered_drained: bool = False
 
 
 @dataclass
@@ -250,7 +254,7 @@ class ExecutionEnvironment:
         if outcome.ending is Ending.LOST:
             return None
         if outcome.ending in (Ending.RESPONSE, Ending.FUNCTION_ERROR, Ending.RESPONSE_TOO_LARGE):
-            outcome = self._check_memory(outcome)
+            outcome = self._check_memory(outcome, turn.answered_peak_kb)
         if outcome.ending in FATAL:
             self.close()
         return self._result(turn, outcome, cold)
@@ -281,9 +285,11 @@ class ExecutionEnvironment:
         # Warm but the runtime has not asked for the event yet: it gets the function's timeout to do so.
         return turn.assigned_at + self.spec.timeout_s
 
-    def _check_memory(self, outcome: Outcome) -> Outcome:
-        if self._status is not None:
-            self.record_memory(self._status.peak_kb())
+    def _check_memory(self, outcome: Outcome, peak_kb: int | None) -> Outcome:
+        if peak_kb is None and self._status is not None:
+            peak_kb = self._status.peak_kb()
+        if peak_kb is not None:
+            self.record_memory(peak_kb)
         with self._cond:
             over = self._out_of_memory
         return Outcome(Ending.OUT_OF_MEMORY) if over else outcome
@@ -309,7 +315,7 @@ class ExecutionEnvironment:
             seconds = self._launch.init_timeout_s if outcome.ending is Ending.INIT_TIMEOUT else spec.timeout_s
             payload, error_type = error_payload(outcome, request_id, seconds)
         status, status_error = report_status(outcome.ending, error_type)
-        if self._capture is not None:
+        if self._capture is not None and not turn.answered_drained:
             self._capture.drain(flush_partial=True)
         if turn.handed_off_at is None:  # failed before the event was handed over: frame it all the same
             if cold and outcome.ending is not Ending.INVALID_ENTRYPOINT:
@@ -398,13 +404,24 @@ class ExecutionEnvironment:
         return api.ACCEPTED
 
     def _answer(self, request_id: str, outcome: Outcome) -> api.Answer:
+        # The invoker used to read the peak memory and drain the output pipe after waking up. Both are system
+        # calls, which release the GIL: this thread, reading the process's next /next meanwhile, took it and
+        # delayed the result by tens of microseconds. The process waits for this answer, so taking both here,
+        # before the invoker is woken, measures the same and leaves the invoker no system call before its reply.
+        answered_at = time.monotonic()  # the turn's end, for its Duration: before the readings below
+        peak_kb = self._status.peak_kb() if self._status is not None else None
+        drained = self._capture is not None
+        if self._capture is not None:
+            self._capture.drain(flush_partial=True)
         with self._cond:
             turn = self._turn
             if (turn is None or turn.handed_off_at is None or turn.outcome is not None
                     or turn.invocation.request_id != request_id):
                 return api.INVALID_REQUEST_ID
             turn.outcome = outcome
-            turn.finished_at = time.monotonic()
+            turn.finished_at = answered_at
+            turn.answered_peak_kb = peak_kb
+            turn.answered_drained = drained
             self._cond.notify_all()
         return api.ACCEPTED
 

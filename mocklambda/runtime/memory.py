@@ -115,13 +115,16 @@ class MemoryMonitor:
         self._condition = threading.Condition()
         self._running: set[Measured] = set()
         self._stopped = False
+        self._idle = False  # the thread waits for work (not for its next sample): only then does add() wake it
         self._thread = threading.Thread(target=self._run, name="mocklambda-memory", daemon=True)
         self._thread.start()
 
     def add(self, environment: Measured) -> None:
         with self._condition:
             self._running.add(environment)
-            if len(self._running) == 1:
+            # Waking the thread while it waits for its next sample would make it sample at once: on every
+            # invocation of a steady stream (each one adds and discards), competing with it for the GIL.
+            if self._idle:
                 self._condition.notify()
 
     def discard(self, environment: Measured) -> None:
@@ -138,7 +141,9 @@ class MemoryMonitor:
         while True:
             with self._condition:
                 while not self._running and not self._stopped:
+                    self._idle = True
                     self._condition.wait()
+                    self._idle = False
                 if self._stopped:
                     return
                 # The first sample comes one interval after work started: a short invocation is measured by
