@@ -1,4 +1,4 @@
-"""The command line: `mocklambda serve [--host] [--port] [--region] [--account-id]`.
+"""The command line: `mocklambda serve [--host] [--port] [--region] [--account-id] [--strict-permissions]`.
 
 Prints exactly one line, `mocklambda ready on http://HOST:PORT`, once it accepts requests, and stops
 cleanly (every function process with it) on SIGINT or SIGTERM.
@@ -25,6 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 4566; 0 picks one)")
     serve.add_argument("--region", default=defaults.region, help="region of unsigned requests")
     serve.add_argument("--account-id", default=defaults.account_id, help="default account id (12 digits)")
+    serve.add_argument(
+        "--strict-permissions", action="store_true", default=defaults.strict_permissions,
+        help="check resource policies where AWS does (e.g. S3 notification destinations); off by default",
+    )
     serve.add_argument("--log-level", default="WARNING", help="Python logging level (default WARNING)")
     return parser
 
@@ -32,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
 def serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        server = MockServer(host=args.host, port=args.port, region=args.region, account_id=args.account_id)
+        server = MockServer(host=args.host, port=args.port, region=args.region, account_id=args.account_id,
+                            strict_permissions=args.strict_permissions)
     except ValueError as exc:
         print(f"mocklambda: {exc}", file=sys.stderr)
         return 2

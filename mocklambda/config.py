@@ -53,6 +53,12 @@ class Config:
     # MOCKLAMBDA_ZYGOTE=0: start Python functions as plain subprocesses instead of forking a pre-initialised
     # interpreter (slower cold starts; for debugging the runtime itself).
     zygote: bool = field(default_factory=lambda: _env("MOCKLAMBDA_ZYGOTE", "1") not in ("0", "false", "no"))
+    # MOCKLAMBDA_STRICT_PERMISSIONS=1: check resource policies where AWS does, e.g. S3 refuses a notification
+    # configuration whose function's policy does not let s3.amazonaws.com invoke it. Off by default, so tests
+    # need not add permissions that only matter in AWS.
+    strict_permissions: bool = field(
+        default_factory=lambda: _env("MOCKLAMBDA_STRICT_PERMISSIONS", "0").lower() in ("1", "true", "yes", "on")
+    )
     # MOCKLAMBDA_RUNTIME_<RUNTIME>: interpreter per runtime (see runtime_overrides()).
     runtime_overrides: Mapping[str, str] = field(default_factory=runtime_overrides)
 

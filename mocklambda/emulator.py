@@ -66,6 +66,16 @@ class FunctionLookup(Protocol):
     def __call__(self, account_id: str, region: str, function_arn: str) -> bool: ...
 
 
+class FunctionPolicyCheck(Protocol):
+    """Whether a function's resource policy (of the version/alias a qualified ARN names) lets `principal`
+    (a service principal such as "s3.amazonaws.com") invoke it for `source_arn` in `source_account`: how S3
+    checks a notification destination in strict-permissions mode without knowing Lambda."""
+
+    def __call__(
+        self, account_id: str, region: str, function_arn: str, principal: str, source_arn: str, source_account: str
+    ) -> bool: ...
+
+
 class Emulator:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
@@ -77,6 +87,7 @@ class Emulator:
         self._object_reader: ObjectReader | None = None
         self._function_invoker: FunctionInvoker | None = None
         self._function_lookup: FunctionLookup | None = None
+        self._function_policy_check: FunctionPolicyCheck | None = None
         # Function processes end before anything else is reset or removed: registered first.
         self.function_logs = FunctionLogs()
         self.runtime = Runtime(RuntimeConfig.from_config(self.config, self.data_dir / "runtime"),
@@ -124,6 +135,17 @@ class Emulator:
     def function_exists(self, account_id: str, region: str, function_arn: str) -> bool:
         """True if the function `function_arn` names exists (False when no Lambda is registered)."""
         return self._function_lookup is not None and self._function_lookup(account_id, region, function_arn)
+
+    def register_function_policy_check(self, check: FunctionPolicyCheck) -> None:
+        self._function_policy_check = check
+
+    def function_allows(
+        self, account_id: str, region: str, function_arn: str, principal: str, source_arn: str, source_account: str
+    ) -> bool:
+        """True if the function's resource policy allows `principal` to invoke it from `source_arn` owned by
+        `source_account` (False when the function or its policy is missing, or no Lambda is registered)."""
+        check = self._function_policy_check
+        return check is not None and check(account_id, region, function_arn, principal, source_arn, source_account)
 
     # -- components -------------------------------------------------------------------------------------
     def register(self, component: Component) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 from types import TracebackType
+from typing import Any
 
 from mocklambda.config import DEFAULT_HOST, DEFAULT_REGION, Config
 from mocklambda.emulator import Emulator
@@ -22,11 +23,18 @@ class MockServer:
         port: int = 0,
         region: str = DEFAULT_REGION,
         account_id: str | None = None,
+        strict_permissions: bool | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.region = region
-        config = Config(region=region) if account_id is None else Config(account_id=account_id, region=region)
+        # Unset options fall back to the environment (MOCKLAMBDA_*), then the defaults (see Config).
+        options: dict[str, Any] = {"region": region}
+        if account_id is not None:
+            options["account_id"] = account_id
+        if strict_permissions is not None:
+            options["strict_permissions"] = strict_permissions
+        config = Config(**options)
         self.emulator = Emulator(config)
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None

@@ -282,6 +282,22 @@ def test_delete_object_sequencer_after_put(mocklambda: Any, s3: Any, bucket: str
     assert got["ObjectRemoved:Delete"].rjust(width, "0") > got["ObjectCreated:Put"].rjust(width, "0")
 
 
+def test_put_delete_put_sequencers_order_the_events_of_one_key(mocklambda: Any, s3: Any, bucket: str,
+                                                               notify: Callable[..., str]) -> None:
+    # Deliveries may arrive in any order (concurrent asynchronous invocations, as in AWS): the sequencer,
+    # not the arrival order, tells which change came first.
+    function = notify(["s3:ObjectCreated:*", "s3:ObjectRemoved:*"])
+    s3.put_object(Bucket=bucket, Key="k", Body=b"1")
+    s3.delete_object(Bucket=bucket, Key="k")
+    s3.put_object(Bucket=bucket, Key="k", Body=b"22")
+    got = records(mocklambda, function)
+    width = max(len(r["s3"]["object"]["sequencer"]) for r in got)
+    ordered = sorted(got, key=lambda r: r["s3"]["object"]["sequencer"].rjust(width, "0"))
+    assert [(r["eventName"], r["s3"]["object"].get("size")) for r in ordered] == [
+        ("ObjectCreated:Put", 1), ("ObjectRemoved:Delete", None), ("ObjectCreated:Put", 2)]
+    assert len({r["s3"]["object"]["sequencer"] for r in got}) == 3
+
+
 def test_delete_object_versioned_delete_marker_event(mocklambda: Any, s3: Any, bucket: str,
                                                      notify: Callable[..., str]) -> None:
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})

@@ -7,7 +7,9 @@ that builds one, so that the invoke-time permission checks (S3, SNS -> Lambda) r
 Changing a policy renews its RevisionId, and the same id becomes the RevisionId of the function, version or
 alias it belongs to (recorded: TestLambdaRevisions::test_function_revisions_permissions).
 
-This module only stores policies; it never evaluates them.
+This module stores policies. The one evaluation it does is `allows_service`, for the strict-permissions
+checks other services make through the emulator (S3 validating a notification destination): the Allow
+statements AddPermission writes, for one service principal; it is no general IAM policy evaluator.
 """
 from __future__ import annotations
 
@@ -95,6 +97,60 @@ def render_statement(
     if condition:
         statement["Condition"] = condition
     return statement
+
+
+# The actions that grant an invocation; AddPermission accepts any lambda:* action name.
+INVOKE_ACTIONS = frozenset({"lambda:InvokeFunction", "lambda:*", "*"})
+# The condition keys a service's invocation request carries; any other condition cannot hold for it.
+_SERVICE_CONDITIONS = {("ArnLike", "AWS:SourceArn"), ("StringEquals", "AWS:SourceAccount")}
+
+
+def arn_like(arn: str, pattern: str) -> bool:
+    """IAM's ArnLike: each of the six colon-separated parts matched on its own, `*` any run of characters
+    and `?` one character within that part, case-sensitively."""
+    arn_parts, pattern_parts = arn.split(":", 5), pattern.split(":", 5)
+    if len(arn_parts) != 6 or len(pattern_parts) != 6:
+        return False
+    for part, wanted in zip(arn_parts, pattern_parts, strict=True):
+        regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in wanted)
+        if re.fullmatch(regex, part, flags=re.DOTALL) is None:
+            return False
+    return True
+
+
+def _values(value: Any) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+
+
+def statement_allows_service(
+    statement: dict[str, Any], principal: str, source_arn: str, source_account: str
+) -> bool:
+    """Whether one statement lets service `principal` invoke for a request from `source_arn`/`source_account`:
+    Allow, Principal "*" or {"Service": principal}, an invoke action, and every condition satisfied."""
+    if statement.get("Effect") != "Allow":
+        return False
+    granted = statement.get("Principal")
+    if granted != "*" and not (isinstance(granted, dict) and principal in _values(granted.get("Service", []))):
+        return False
+    if not INVOKE_ACTIONS.intersection(_values(statement.get("Action", []))):
+        return False
+    for operator, keys in (statement.get("Condition") or {}).items():
+        for key, expected in keys.items():
+            if (operator, key) not in _SERVICE_CONDITIONS:
+                return False
+            if operator == "ArnLike" and not any(arn_like(source_arn, value) for value in _values(expected)):
+                return False
+            if operator == "StringEquals" and source_account not in _values(expected):
+                return False
+    return True
+
+
+def allows_service(policy: Policy | None, principal: str, source_arn: str, source_account: str) -> bool:
+    """Whether any statement of the policy lets the service invoke (a missing policy allows nothing)."""
+    return policy is not None and any(
+        statement_allows_service(statement, principal, source_arn, source_account)
+        for statement in policy.statements
+    )
 
 
 def policy_document(statements: list[dict[str, Any]]) -> dict[str, Any]:

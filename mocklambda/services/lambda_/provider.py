@@ -18,7 +18,7 @@ from mocklambda.services.lambda_.invocations import InvokeOperations
 from mocklambda.services.lambda_.invoke_configs import EventInvokeConfigOperations
 from mocklambda.services.lambda_.layers import LayerOperations
 from mocklambda.services.lambda_.models import LambdaStore
-from mocklambda.services.lambda_.policy import PolicyOperations
+from mocklambda.services.lambda_.policy import PolicyOperations, allows_service, find_policy
 from mocklambda.services.lambda_.settings import SettingsOperations
 from mocklambda.services.lambda_.urls import FunctionUrlOperations
 from mocklambda.services.lambda_.versions import VersionOperations
@@ -47,6 +47,7 @@ class LambdaProvider(
         # Other services (S3 notifications, SNS) invoke functions through the emulator, never through us.
         emulator.register_function_invoker(self.invoke_for_service)
         emulator.register_function_lookup(self.function_exists)
+        emulator.register_function_policy_check(self.function_allows)
 
     def function_exists(self, account_id: str, region: str, function_arn: str) -> bool:
         """The emulator's FunctionLookup capability (S3 validating a notification destination): whether the
@@ -60,3 +61,20 @@ class LambdaProvider(
         except AwsError:
             return False
         return True
+
+    def function_allows(
+        self, account_id: str, region: str, function_arn: str, principal: str, source_arn: str, source_account: str
+    ) -> bool:
+        """The emulator's FunctionPolicyCheck capability (S3 in strict-permissions mode): whether the resource
+        policy of the function, version or alias `function_arn` names lets `principal` invoke it for
+        `source_arn` in `source_account`. False when the function or qualifier does not exist."""
+        context = RequestContext(account_id=account_id, region=region, request_id="", service="lambda",
+                                 operation="GetPolicy", endpoint_url="", request=AwsRequest("GET", "/"))
+        store = self.stores.get(account_id, region)
+        ref = names.parse_function_name(function_arn)
+        try:
+            with store.lock:
+                function, _, _ = names.resolve(store, context, ref)
+                return allows_service(find_policy(function, ref.qualifier), principal, source_arn, source_account)
+        except AwsError:
+            return False

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from pathlib import Path
 
 from mocklambda.protocol import AwsError
 from mocklambda.services.base import RequestContext, ServiceProvider
@@ -42,6 +43,7 @@ def new_version_id() -> str:
 
 class S3OperationsBase(ServiceProvider[S3Store]):
     _storage: ObjectStorage | None = None
+    _storage_data_dir: Path | None = None  # the data_dir `_storage` was made for
 
     @property
     def store(self) -> S3Store:
@@ -51,10 +53,12 @@ class S3OperationsBase(ServiceProvider[S3Store]):
     @property
     def storage(self) -> ObjectStorage:
         """Object bodies on disk; re-made when the emulator's data directory changes (after stop())."""
-        root = self.emulator.data_dir / "s3"
+        data_dir = self.emulator.data_dir
         storage = self._storage
-        if storage is None or storage.root != root:
-            storage = self._storage = ObjectStorage(root)
+        # Compared by identity: this runs twice per request, and joining paths costs more than the rest.
+        if storage is None or self._storage_data_dir is not data_dir:
+            storage = self._storage = ObjectStorage(data_dir / "s3")
+            self._storage_data_dir = data_dir
         return storage
 
     def reset(self) -> None:

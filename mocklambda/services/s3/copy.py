@@ -62,6 +62,8 @@ class CopyOperations(S3OperationsBase):
                 400,
                 fields={"StorageClassRequested": storage_class},
             )
+        # Checked before the lock: a refused tag set must not leave a linked body behind.
+        replacement_tags = parse_tagging(params.get("Tagging")) if tagging_directive == "REPLACE" else None
         with self.store.lock:
             target = self.bucket_for(context, target_bucket_name)
             source_bucket = self.bucket_for(context, source_bucket_name)
@@ -97,9 +99,7 @@ class CopyOperations(S3OperationsBase):
                     dict(source.metadata),
                     dict(source.system_metadata),
                 )
-            tags = (
-                parse_tagging(params.get("Tagging")) if tagging_directive == "REPLACE" else dict(source.tags)
-            )
+            tags = dict(source.tags) if replacement_tags is None else replacement_tags
             obj = S3Object(
                 key=target_key,
                 version_id=self.version_id_for_write(target),

@@ -10,8 +10,9 @@ Destinations: a Lambda function must exist (checked through the emulator's funct
 x-amz-skip-destination-validation). Topics and queues are stored with their ARN checked for form only: SNS
 and SQS do not exist in mocklambda yet, so nothing is delivered to them (and no s3:TestEvent is sent on
 save). EventBridgeConfiguration is stored and returned, and delivers nothing. Whether the function's resource
-policy lets s3.amazonaws.com invoke it (AWS's check) is not verified: mocklambda has no strict-permissions
-mode yet. The deprecated GetBucketNotification/PutBucketNotification send the same HTTP request
+policy lets s3.amazonaws.com invoke it for this bucket (AWS's check on save) is verified only in strict-
+permissions mode (Config.strict_permissions, MOCKLAMBDA_STRICT_PERMISSIONS, off by default, through the
+emulator's function_allows capability); a refusal is the same error as a missing function. The deprecated GetBucketNotification/PutBucketNotification send the same HTTP request
 (`?notification`, with the same XML element names), so these two methods serve them as well.
 
 What matches an event at delivery time lives in notifications.py; this module only checks and stores.
@@ -48,6 +49,7 @@ ARGUMENT_NAME = {
     "QueueConfigurations": "Queue",
 }
 ARN_SERVICE = {"LambdaFunctionConfigurations": "lambda", "TopicConfigurations": "sns", "QueueConfigurations": "sqs"}
+S3_PRINCIPAL = "s3.amazonaws.com"  # whom a function's policy must allow (strict-permissions mode)
 MAX_ID_LENGTH = 255
 MAX_FILTER_VALUE_BYTES = 1024
 # Only the recorded errors carry ArgumentName/ArgumentValue; the others' extra elements are unknown, so none.
@@ -145,7 +147,7 @@ class NotificationOperations(S3OperationsBase):
     def put_bucket_notification_configuration(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         name = params["Bucket"]
         with self.store.lock:
-            self.bucket_for(context, name)
+            owner = self.bucket_for(context, name).account_id
         requested = params.get("NotificationConfiguration") or {}
         stored: dict[str, Any] = {}
         for kind in DESTINATION_ARN:
@@ -155,7 +157,7 @@ class NotificationOperations(S3OperationsBase):
             stored["EventBridgeConfiguration"] = {}
         _check_overlaps([configuration for kind in DESTINATION_ARN for configuration in stored.get(kind, [])])
         if not params.get("SkipDestinationValidation"):
-            self._validate_destinations(stored)
+            self._validate_destinations(stored, name, owner)
         with self.store.lock:
             # Looked up again: the bucket may have been deleted while the destinations were checked.
             self.bucket_for(context, name).notification_configuration = stored
@@ -168,15 +170,23 @@ class NotificationOperations(S3OperationsBase):
             configuration = self.bucket_for(context, params["Bucket"]).notification_configuration
         return dict(configuration)
 
-    def _validate_destinations(self, stored: dict[str, Any]) -> None:
-        """Lambda functions must exist (in the account and region of their ARN). AWS names each failure in
-        numbered ArgumentNameN/ArgumentValueN elements; for a function, "<arn>, null" and the same
+    def _validate_destinations(self, stored: dict[str, Any], bucket_name: str, owner: str) -> None:
+        """Lambda functions must exist (in the account and region of their ARN) and, in strict-permissions
+        mode, let s3.amazonaws.com invoke them for this bucket (its ARN, the owner's account). AWS names each
+        failure in numbered ArgumentNameN/ArgumentValueN elements; for a function, "<arn>, null" and the same
         "Not authorized" wording whether it is missing or its policy refuses S3."""
+        emulator = self.emulator
+        strict = emulator.config.strict_permissions
+        bucket_arn = f"arn:aws:s3:::{bucket_name}"
         fields: dict[str, Any] = {}
         for configuration in stored.get("LambdaFunctionConfigurations", []):
             arn = configuration["LambdaFunctionArn"]
             parsed = arns.parse(arn)
-            if not self.emulator.function_exists(parsed.account, parsed.region, arn):
+            if strict:
+                usable = emulator.function_allows(parsed.account, parsed.region, arn, S3_PRINCIPAL, bucket_arn, owner)
+            else:
+                usable = emulator.function_exists(parsed.account, parsed.region, arn)
+            if not usable:
                 number = len(fields) // 2 + 1
                 fields[f"ArgumentName{number}"] = f"{arn}, null"
                 fields[f"ArgumentValue{number}"] = f"Not authorized to invoke function [{arn}]"

@@ -10,6 +10,16 @@ Only Lambda destinations deliver. SNS and SQS do not exist in mocklambda yet: a 
 QueueConfiguration is stored and returned by GetBucketNotificationConfiguration but nothing is sent to it
 (nor is s3:TestEvent when it is saved); EventBridgeConfiguration likewise. This module must not import another
 provider: functions are invoked through the emulator's capability.
+
+Order: deliveries are NOT guaranteed to arrive in the order of the writes, even for one bucket and key, as in
+AWS. Each delivery is its own task on the event bus, which runs up to 4 worker threads, and each is an
+asynchronous invocation, so two events (say ObjectTagging:Put then ObjectTagging:Delete) may reach the
+function, or its logs, in either order. Consumers order the events of one key by `s3.object.sequencer`
+(left-pad the shorter with zeros, compare as strings); tests must do the same, or compare sets. The sequencer
+is therefore taken by the operation under `store.lock` in the same step as the change it describes (a new
+object's own sequencer; for ObjectRemoved:Delete a copy of the removed version with a fresh one, objects.py
+`_for_event`), never here: taking it after the lock is released would let a concurrent write on the key get
+an earlier sequencer than the change it follows. Tagging events carry no sequencer (as recorded from AWS).
 """
 from __future__ import annotations
 
@@ -26,8 +36,6 @@ from mocklambda.services.base import RequestContext
 from mocklambda.services.s3.models import Bucket, S3Object
 
 if TYPE_CHECKING:
-    import threading
-
     from mocklambda.emulator import Emulator
 
 # Where each destination type keeps its ARN in a configuration (GetBucketNotificationConfiguration's shape).
@@ -41,18 +49,10 @@ SOURCE_IP = "127.0.0.1"
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
 
 
-class _Store(Protocol):
-    @property
-    def lock(self) -> threading.RLock: ...
-
-
 class _Provider(Protocol):
     """What publish needs of the S3 provider (typed structurally: common.py imports this module)."""
 
     emulator: Emulator
-
-    @property
-    def store(self) -> _Store: ...
 
 
 def event_matches(configured: list[str], event_name: str) -> bool:
@@ -121,12 +121,6 @@ def publish(provider: _Provider, context: RequestContext, bucket: Bucket, event_
     targets = list(matching_functions(bucket, name, obj.key))
     if not targets:
         return
-    sequencer = obj.sequencer
-    if name == "s3:ObjectRemoved:Delete":
-        # The object passed is the version that was removed; its sequencer is its creation's. The removal is
-        # a later event on the key, so it gets a later sequencer.
-        with provider.store.lock:
-            sequencer = bucket.next_sequencer()
     facts = S3EventFacts(
         event_name=name,
         region=bucket.region,
@@ -141,7 +135,7 @@ def publish(provider: _Provider, context: RequestContext, bucket: Bucket, event_
         size=obj.size,
         etag=obj.etag.strip('"') if obj.etag else None,
         version_id=obj.version_id,
-        sequencer=sequencer,
+        sequencer=obj.sequencer,
     )
     emulator = provider.emulator
     for configuration_id, function_arn in targets:

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from mocklambda.protocol import AwsError
 from mocklambda.services.base import RequestContext
@@ -24,6 +23,7 @@ from mocklambda.services.s3 import errors
 from mocklambda.services.s3.common import S3OperationsBase, new_version_id, now
 from mocklambda.services.s3.models import NULL_VERSION, Bucket, S3Object
 from mocklambda.services.s3.storage import SUPPORTED_CHECKSUMS
+from mocklambda.services.s3.tagging import tags_from_header
 
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
 SERVER_SIDE_ENCRYPTION = "AES256"  # S3 encrypts every new object with SSE-S3 unless told otherwise
@@ -62,6 +62,7 @@ class ObjectOperations(S3OperationsBase):
         metadata = _metadata(params)
         expected_md5 = _content_md5(params.get("ContentMD5"))
         storage_class = _storage_class(params.get("StorageClass"))
+        tags = parse_tagging(params.get("Tagging"))
         claimed = {
             alg: params[f"Checksum{alg}"] for alg in CHECKSUM_ALGORITHMS if params.get(f"Checksum{alg}")
         }
@@ -92,7 +93,7 @@ class ObjectOperations(S3OperationsBase):
                     content_type=params.get("ContentType") or DEFAULT_CONTENT_TYPE,
                     metadata=metadata,
                     system_metadata=system_metadata(params),
-                    tags=parse_tagging(params.get("Tagging")),
+                    tags=tags,
                     storage_class=storage_class,
                     body_path=stored.path,
                     checksums=checksums,
@@ -246,8 +247,9 @@ def system_metadata(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def parse_tagging(tagging: str | None) -> dict[str, str]:
-    """The x-amz-tagging header (URL query form, `k1=v1&k2=v2`) as a dict."""
-    return dict(parse_qsl(tagging, keep_blank_values=True)) if tagging else {}
+    """The x-amz-tagging header (URL query form, `k1=v1&k2=v2`) as a dict, checked with the same rules (and
+    errors) as PutObjectTagging: at most 10 tags, valid keys and values, no key twice."""
+    return tags_from_header(tagging) if tagging else {}
 
 
 def checksum_members(obj: S3Object) -> dict[str, Any]:

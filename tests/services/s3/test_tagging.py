@@ -202,3 +202,62 @@ def test_get_object_tagging_of_a_deleted_key_is_no_such_key(s3) -> None:
         s3.get_object_tagging(Bucket=BUCKET, Key="doc")
 
     assert error_of(error) == ("NoSuchKey", 404, "The specified key does not exist.")
+
+
+# -- x-amz-tagging on PutObject and CopyObject: the same rules and errors as PutObjectTagging ---------------
+def test_put_object_tagging_header_more_than_10_tags_is_bad_request(s3) -> None:
+    header = "&".join(f"k{index}=v" for index in range(11))
+
+    with pytest.raises(ClientError) as error:
+        s3.put_object(Bucket=BUCKET, Key="too-many", Body=b"x", Tagging=header)
+
+    assert error_of(error) == ("BadRequest", 400, "Object tags cannot be greater than 10")
+
+
+def test_put_object_tagging_header_key_over_128_characters_is_invalid_tag(s3) -> None:
+    with pytest.raises(ClientError) as error:
+        s3.put_object(Bucket=BUCKET, Key="long-key", Body=b"x", Tagging=f"{'k' * 129}=v")
+
+    assert error_of(error) == ("InvalidTag", 400, "The TagKey you have provided is invalid")
+
+
+def test_put_object_tagging_header_value_with_a_forbidden_character_is_invalid_tag(s3) -> None:
+    with pytest.raises(ClientError) as error:
+        s3.put_object(Bucket=BUCKET, Key="bad-value", Body=b"x", Tagging="k=a%26b")  # the value is "a&b"
+
+    assert error_of(error) == ("InvalidTag", 400, "The TagValue you have provided is invalid")
+    assert error.value.response["Error"]["TagKey"] == "k"
+
+
+def test_put_object_tagging_header_repeated_key_is_invalid_argument(s3) -> None:
+    with pytest.raises(ClientError) as error:
+        s3.put_object(Bucket=BUCKET, Key="repeated", Body=b"x", Tagging="a=1&a=2")
+
+    assert error_of(error) == (
+        "InvalidArgument",
+        400,
+        "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag "
+        "name duplicates.",
+    )
+    assert error.value.response["Error"]["ArgumentName"] == "x-amz-tagging"
+
+
+def test_put_object_tagging_header_refused_stores_nothing(s3) -> None:
+    with pytest.raises(ClientError):
+        s3.put_object(Bucket=BUCKET, Key="refused", Body=b"x", Tagging="k=a%26b")
+
+    with pytest.raises(ClientError) as error:
+        s3.head_object(Bucket=BUCKET, Key="refused")
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def test_copy_object_tagging_header_more_than_10_tags_is_bad_request(s3) -> None:
+    header = "&".join(f"k{index}=v" for index in range(11))
+
+    with pytest.raises(ClientError) as error:
+        s3.copy_object(
+            Bucket=BUCKET, Key="copy", CopySource={"Bucket": BUCKET, "Key": KEY}, TaggingDirective="REPLACE",
+            Tagging=header,
+        )
+
+    assert error_of(error) == ("BadRequest", 400, "Object tags cannot be greater than 10")
