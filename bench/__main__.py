@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import breakdown, invoke, latency, s3_notifications, s3_objects, serve, startup
+from bench import breakdown, invoke, latency, s3_notifications, s3_objects, serve, sns, startup
 from bench.report import ERROR, MISS, Row, environment, format_table, guarded, write_json
 from bench.stats import Deadline, Summary
 
@@ -40,6 +40,7 @@ def run(deadline: Deadline) -> list[Row]:
     rows += guarded("memory", lambda: serve.measure_memory(ROOT, deadline))
     rows += guarded("first start", lambda: startup.measure_first_start(ROOT, deadline))
     rows += guarded("s3 objects", lambda: s3_objects.measure(deadline))  # imports moto: after the others
+    rows += guarded("sns", lambda: sns.measure(deadline))  # imports moto too
     baseline = baselines.get(latency.CONTEXT_OPERATION.label)
     if baseline is not None:
         rows += guarded("moto", lambda: latency.measure_moto(deadline, baseline))

@@ -59,6 +59,14 @@ class FunctionInvoker(Protocol):
     def __call__(self, account_id: str, region: str, function_arn: str, payload: bytes) -> str: ...
 
 
+class FunctionRunner(Protocol):
+    """Invokes a Lambda function on behalf of another service and returns once it has finished (a function
+    error is logged, not raised): how SNS delivers a FIFO message group in order. Raises LookupError(message)
+    when the function does not exist."""
+
+    def __call__(self, account_id: str, region: str, function_arn: str, payload: bytes) -> str: ...
+
+
 class FunctionLookup(Protocol):
     """Whether a Lambda function (or the version/alias a qualified ARN names) exists, in the account and
     region of its ARN: how S3 validates a notification's destination without knowing Lambda."""
@@ -76,6 +84,22 @@ class FunctionPolicyCheck(Protocol):
     ) -> bool: ...
 
 
+class TopicLookup(Protocol):
+    """Whether an SNS topic exists, in the account and region of its ARN: how S3 validates a notification's
+    topic destination without knowing SNS."""
+
+    def __call__(self, account_id: str, region: str, topic_arn: str) -> bool: ...
+
+
+class TopicPublisher(Protocol):
+    """Publishes a message to an SNS topic as its owner would (S3 notifications to topics): returns the
+    message id. Raises LookupError when the topic does not exist."""
+
+    def __call__(
+        self, account_id: str, region: str, topic_arn: str, message: str, subject: str | None = None
+    ) -> str: ...
+
+
 class Emulator:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
@@ -86,8 +110,11 @@ class Emulator:
         self._data_dir: Path | None = None
         self._object_reader: ObjectReader | None = None
         self._function_invoker: FunctionInvoker | None = None
+        self._function_runner: FunctionRunner | None = None
         self._function_lookup: FunctionLookup | None = None
         self._function_policy_check: FunctionPolicyCheck | None = None
+        self._topic_lookup: TopicLookup | None = None
+        self._topic_publisher: TopicPublisher | None = None
         # Function processes end before anything else is reset or removed: registered first.
         self.function_logs = FunctionLogs()
         self.runtime = Runtime(RuntimeConfig.from_config(self.config, self.data_dir / "runtime"),
@@ -129,6 +156,16 @@ class Emulator:
             raise LookupError(f"Function not found: {function_arn}")
         return self._function_invoker(account_id, region, function_arn, payload)
 
+    def register_function_runner(self, runner: FunctionRunner) -> None:
+        self._function_runner = runner
+
+    def run_function(self, account_id: str, region: str, function_arn: str, payload: bytes) -> str:
+        """Invoke and wait until the function has finished (ordered deliveries); returns the request id.
+        LookupError if there is no such function."""
+        if self._function_runner is None:
+            raise LookupError(f"Function not found: {function_arn}")
+        return self._function_runner(account_id, region, function_arn, payload)
+
     def register_function_lookup(self, lookup: FunctionLookup) -> None:
         self._function_lookup = lookup
 
@@ -146,6 +183,24 @@ class Emulator:
         `source_account` (False when the function or its policy is missing, or no Lambda is registered)."""
         check = self._function_policy_check
         return check is not None and check(account_id, region, function_arn, principal, source_arn, source_account)
+
+    def register_topic_lookup(self, lookup: TopicLookup) -> None:
+        self._topic_lookup = lookup
+
+    def register_topic_publisher(self, publisher: TopicPublisher) -> None:
+        self._topic_publisher = publisher
+
+    def publish_to_topic(
+        self, account_id: str, region: str, topic_arn: str, message: str, subject: str | None = None
+    ) -> str:
+        """Publish to an SNS topic; returns the message id. LookupError if there is no such topic."""
+        if self._topic_publisher is None:
+            raise LookupError(f"Topic does not exist: {topic_arn}")
+        return self._topic_publisher(account_id, region, topic_arn, message, subject)
+
+    def topic_exists(self, account_id: str, region: str, topic_arn: str) -> bool:
+        """True if the SNS topic `topic_arn` exists (False when no SNS is registered)."""
+        return self._topic_lookup is not None and self._topic_lookup(account_id, region, topic_arn)
 
     # -- components -------------------------------------------------------------------------------------
     def register(self, component: Component) -> None:

@@ -1,9 +1,10 @@
-"""S3 event notifications: building the record AWS sends, and delivering it to a Lambda function.
+"""S3 event notifications: building the record AWS sends, and delivering it to a Lambda function or an SNS topic.
 
 What S3 decided (which configuration matched which write) arrives here as plain facts (`S3EventFacts`);
 this module turns them into the exact JSON record of reference C1 and hands `{"Records": [record]}` to an
-asynchronous (`Event`) invocation through the emulator's FunctionInvoker capability. It runs on the event
-bus, after the write that caused it has returned.
+asynchronous (`Event`) invocation through the emulator's FunctionInvoker capability, or publishes it (as
+compact JSON, subject "Amazon S3 Notification", as recorded) through the emulator's topic publisher. It runs
+on the event bus, after the write that caused it has returned.
 
 It must not import the gateway or any provider, and it decides nothing about matching: which configuration
 applies to which key and event lives with the configuration, in services/s3/notifications.py.
@@ -33,6 +34,11 @@ _VERSION_2_3_FAMILIES = ("ObjectTagging:", "ObjectAcl:", "LifecycleExpiration:",
 # Invokes a function asynchronously: (account_id, region, function_arn, payload) -> request id; LookupError
 # when the function does not exist (the emulator's invoke_function_async).
 FunctionInvoker = Callable[[str, str, str, bytes], str]
+# Publishes to an SNS topic: (account_id, region, topic_arn, message, subject) -> message id; LookupError when
+# the topic does not exist (the emulator's publish_to_topic).
+TopicPublisher = Callable[[str, str, str, str, "str | None"], str]
+# The Subject of every message S3 publishes to a topic (recorded, s3__test_s3_notifications_sns).
+TOPIC_SUBJECT = "Amazon S3 Notification"
 
 
 @dataclass(frozen=True)
@@ -126,3 +132,24 @@ def deliver_to_function(invoke: FunctionInvoker, function_arn: str, record: dict
         invoke(parsed.account, parsed.region, function_arn, payload)
     except LookupError as missing:
         logger.warning("S3 notification %s for %s dropped: %s", record["eventName"], function_arn, missing)
+
+
+def compact_json(document: dict[str, Any]) -> str:
+    """JSON as S3 writes a topic's message: no spaces after separators."""
+    return json.dumps(document, separators=(",", ":"))
+
+
+def s3_test_event(bucket_name: str, moment: dt.datetime, request_id: str, host_id: str) -> dict[str, Any]:
+    """The s3:TestEvent S3 publishes to a topic when a configuration naming it is saved (reference C1)."""
+    return {"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": event_time_text(moment),
+            "Bucket": bucket_name, "RequestId": request_id, "HostId": host_id}
+
+
+def deliver_to_topic(publish: TopicPublisher, topic_arn: str, document: dict[str, Any]) -> None:
+    """Publish `document` (`{"Records": [record]}` or a test event) to the topic, in the topic's own account
+    and region. A topic deleted since the configuration was saved is logged and dropped, as AWS drops it."""
+    parsed = arns.parse(topic_arn)
+    try:
+        publish(parsed.account, parsed.region, topic_arn, compact_json(document), TOPIC_SUBJECT)
+    except LookupError as missing:
+        logger.warning("S3 notification to %s dropped: %s", topic_arn, missing)

@@ -73,6 +73,26 @@ class InvokeOperations(ServiceProvider[LambdaStore]):
             raise LookupError(error.message) from None
         return request_id
 
+    def run_for_service(self, account_id: str, region: str, function_arn: str, payload: bytes) -> str:
+        """An asynchronous-style invocation on behalf of another service that runs now, in the caller's thread,
+        and returns once the function has finished: the emulator's FunctionRunner capability, for deliveries
+        that must reach the function in order (an SNS FIFO message group). A function error or a throttle is
+        logged, as for an asynchronous invocation; LookupError if the function does not exist."""
+        request_id = str(uuid.uuid4())
+        context = RequestContext(account_id=account_id, region=region, request_id=request_id, service="lambda",
+                                 operation="Invoke", endpoint_url="", request=AwsRequest("POST", "/"))
+        try:
+            response = self.invoke(context, {"FunctionName": function_arn, "InvocationType": "RequestResponse",
+                                             "Payload": payload})
+        except AwsError as error:
+            if error.code == "ResourceNotFoundException":
+                raise LookupError(error.message) from None
+            logger.info("ordered invocation %s of %s not run: %s", request_id, function_arn, error)
+            return request_id
+        if response.get("FunctionError"):
+            logger.info("ordered invocation %s failed: %s", request_id, response["FunctionError"])
+        return request_id
+
     def _run_async(self, spec: FunctionSpec, invocation: Invocation, reserved: int | None) -> None:
         try:
             result = self.emulator.runtime.invoke(spec, invocation, reserved)

@@ -46,6 +46,7 @@ class LambdaProvider(
         super().__init__(emulator)
         # Other services (S3 notifications, SNS) invoke functions through the emulator, never through us.
         emulator.register_function_invoker(self.invoke_for_service)
+        emulator.register_function_runner(self.run_for_service)
         emulator.register_function_lookup(self.function_exists)
         emulator.register_function_policy_check(self.function_allows)
 

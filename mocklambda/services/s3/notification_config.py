@@ -7,9 +7,9 @@ absent, filter rule names capitalised (`Prefix`/`Suffix`) as AWS returns them. A
 configuration atomically; nothing is saved when any check fails.
 
 Destinations: a Lambda function must exist (checked through the emulator's function_exists capability, unless
-x-amz-skip-destination-validation). Topics and queues are stored with their ARN checked for form only: SNS
-and SQS do not exist in mocklambda yet, so nothing is delivered to them (and no s3:TestEvent is sent on
-save). EventBridgeConfiguration is stored and returned, and delivers nothing. Whether the function's resource
+x-amz-skip-destination-validation), and so must a topic (the emulator's topic_exists); once a configuration
+naming topics is saved, each topic is sent s3:TestEvent. Queues are stored with their ARN checked for form
+only: SQS does not exist in mocklambda yet, so nothing is delivered to them. EventBridgeConfiguration is stored and returned, and delivers nothing. Whether the function's resource
 policy lets s3.amazonaws.com invoke it for this bucket (AWS's check on save) is verified only in strict-
 permissions mode (Config.strict_permissions, MOCKLAMBDA_STRICT_PERMISSIONS, off by default, through the
 emulator's function_allows capability); a refusal is the same error as a missing function. The deprecated GetBucketNotification/PutBucketNotification send the same HTTP request
@@ -27,7 +27,12 @@ from mocklambda import arns
 from mocklambda.services.base import RequestContext
 from mocklambda.services.s3 import errors
 from mocklambda.services.s3.common import S3OperationsBase
-from mocklambda.services.s3.notifications import DESTINATION_ARN, event_matches, filter_rules
+from mocklambda.services.s3.notifications import (
+    DESTINATION_ARN,
+    event_matches,
+    filter_rules,
+    publish_test_events,
+)
 
 # Every event a configuration may name (the model's Event enum, which boto3 does not enforce).
 SUPPORTED_EVENTS = frozenset({
@@ -57,6 +62,8 @@ MAX_FILTER_VALUE_BYTES = 1024
 UNPARSABLE_ARN = "The ARN could not be parsed"
 UNSUPPORTED_EVENT = "The event is not supported for notifications"
 UNVALIDATED_DESTINATIONS = "Unable to validate the following destination configurations"
+# Not recorded for topics: the recorded queue wording ("The destination queue does not exist") for a topic.
+MISSING_TOPIC = "The destination topic does not exist"
 OVERLAP = "Configurations overlap. Configurations on the same bucket cannot share a common event type."
 AMBIGUOUS = (
     "Configuration is ambiguously defined. Cannot have overlapping suffixes in two rules if the prefixes are "
@@ -161,6 +168,7 @@ class NotificationOperations(S3OperationsBase):
         with self.store.lock:
             # Looked up again: the bucket may have been deleted while the destinations were checked.
             self.bucket_for(context, name).notification_configuration = stored
+        publish_test_events(self, context, name, stored)
         return {}
 
     def get_bucket_notification_configuration(
@@ -172,7 +180,8 @@ class NotificationOperations(S3OperationsBase):
 
     def _validate_destinations(self, stored: dict[str, Any], bucket_name: str, owner: str) -> None:
         """Lambda functions must exist (in the account and region of their ARN) and, in strict-permissions
-        mode, let s3.amazonaws.com invoke them for this bucket (its ARN, the owner's account). AWS names each
+        mode, let s3.amazonaws.com invoke them for this bucket (its ARN, the owner's account); topics must
+        exist (their policy is not checked). AWS names each
         failure in numbered ArgumentNameN/ArgumentValueN elements; for a function, "<arn>, null" and the same
         "Not authorized" wording whether it is missing or its policy refuses S3."""
         emulator = self.emulator
@@ -190,6 +199,13 @@ class NotificationOperations(S3OperationsBase):
                 number = len(fields) // 2 + 1
                 fields[f"ArgumentName{number}"] = f"{arn}, null"
                 fields[f"ArgumentValue{number}"] = f"Not authorized to invoke function [{arn}]"
+        for configuration in stored.get("TopicConfigurations", []):
+            arn = configuration["TopicArn"]
+            parsed = arns.parse(arn)
+            if not emulator.topic_exists(parsed.account, parsed.region, arn):
+                number = len(fields) // 2 + 1
+                fields[f"ArgumentName{number}"] = arn
+                fields[f"ArgumentValue{number}"] = MISSING_TOPIC
         if fields:
             error = errors.invalid_argument(UNVALIDATED_DESTINATIONS)
             error.fields.update(fields)

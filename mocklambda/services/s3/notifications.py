@@ -6,10 +6,11 @@ right after the store changed; it only decides and queues: the record is built n
 the request finished) and delivered on the event bus, after the response has gone back. It never raises for
 a destination that cannot be reached.
 
-Only Lambda destinations deliver. SNS and SQS do not exist in mocklambda yet: a TopicConfiguration or
-QueueConfiguration is stored and returned by GetBucketNotificationConfiguration but nothing is sent to it
-(nor is s3:TestEvent when it is saved); EventBridgeConfiguration likewise. This module must not import another
-provider: functions are invoked through the emulator's capability.
+Lambda and SNS destinations deliver: functions through the emulator's asynchronous invoke capability, topics
+through its topic publisher (the s3:TestEvent sent when a topic configuration is saved is
+`publish_test_events`). SQS does not exist in mocklambda yet: a QueueConfiguration is stored and returned by
+GetBucketNotificationConfiguration but nothing is sent to it; EventBridgeConfiguration likewise. This module
+must not import another provider.
 
 Order: deliveries are NOT guaranteed to arrive in the order of the writes, even for one bucket and key, as in
 AWS. Each delivery is its own task on the event bus, which runs up to 4 worker threads, and each is an
@@ -31,7 +32,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
-from mocklambda.events.s3_notifications import S3EventFacts, build_record, deliver_to_function, encode_key
+from mocklambda.events.s3_notifications import (
+    S3EventFacts,
+    build_record,
+    deliver_to_function,
+    deliver_to_topic,
+    encode_key,
+    s3_test_event,
+)
 from mocklambda.services.base import RequestContext
 from mocklambda.services.s3.models import Bucket, S3Object
 
@@ -87,6 +95,13 @@ def matching_functions(bucket: Bucket, event_name: str, key: str) -> Iterator[tu
             yield configuration["Id"], configuration["LambdaFunctionArn"]
 
 
+def matching_topics(bucket: Bucket, event_name: str, key: str) -> Iterator[tuple[str, str]]:
+    """(configuration Id, topic ARN) of every topic configuration the event and key match."""
+    for configuration in bucket.notification_configuration.get("TopicConfigurations", []):
+        if event_matches(configuration["Events"], event_name) and key_matches(configuration, key):
+            yield configuration["Id"], configuration["TopicArn"]
+
+
 def requester(context: RequestContext) -> str:
     """userIdentity.principalId: "AWS:" and the caller's access key id (the SigV4 credential, from the
     Authorization header or a presigned URL's query), the account id when the request was not signed."""
@@ -114,12 +129,14 @@ def host_id(request_id: str) -> str:
 
 def publish(provider: _Provider, context: RequestContext, bucket: Bucket, event_name: str, obj: S3Object) -> None:
     """Queue the delivery of `event_name` (e.g. "s3:ObjectCreated:Put", the "s3:" prefix optional) about `obj`
-    to every Lambda configuration of `bucket` that matches it. Called right after the write, in the request."""
+    to every Lambda and topic configuration of `bucket` that matches it. Called right after the write, in the
+    request."""
     if not bucket.notification_configuration:
         return
     name = event_name if event_name.startswith("s3:") else f"s3:{event_name}"
     targets = list(matching_functions(bucket, name, obj.key))
-    if not targets:
+    topics = list(matching_topics(bucket, name, obj.key))
+    if not targets and not topics:
         return
     facts = S3EventFacts(
         event_name=name,
@@ -143,3 +160,17 @@ def publish(provider: _Provider, context: RequestContext, bucket: Bucket, event_
         emulator.events.submit(
             functools.partial(deliver_to_function, emulator.invoke_function_async, function_arn, record)
         )
+    for configuration_id, topic_arn in topics:
+        document = {"Records": [build_record(facts, configuration_id)]}
+        emulator.events.submit(functools.partial(deliver_to_topic, emulator.publish_to_topic, topic_arn, document))
+
+
+def publish_test_events(provider: _Provider, context: RequestContext, bucket_name: str,
+                        configuration: dict[str, Any]) -> None:
+    """Queue s3:TestEvent to each topic a just-saved configuration names (once per topic), as AWS does on
+    save; functions get none."""
+    emulator = provider.emulator
+    moment = dt.datetime.now(dt.UTC)
+    document = s3_test_event(bucket_name, moment, context.request_id, host_id(context.request_id))
+    for topic_arn in dict.fromkeys(item["TopicArn"] for item in configuration.get("TopicConfigurations", [])):
+        emulator.events.submit(functools.partial(deliver_to_topic, emulator.publish_to_topic, topic_arn, document))

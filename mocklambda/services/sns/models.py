@@ -60,4 +60,6 @@ class SnsStore:
     topics: dict[str, Topic] = field(default_factory=dict)  # by ARN
     subscriptions: dict[str, Subscription] = field(default_factory=dict)  # by ARN
     tokens: dict[str, str] = field(default_factory=dict)  # confirmation token -> subscription ARN
+    # UnsubscribeConfirmation token -> the removed http/https subscription, which ConfirmSubscription restores.
+    unsubscribed: dict[str, Subscription] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)

@@ -144,7 +144,8 @@ def test_put_bucket_notification_configuration_generates_id_when_absent(s3: Any,
 
 
 def test_put_bucket_notification_configuration_replaces_whole_configuration(s3: Any, bucket: str) -> None:
-    put(s3, bucket, QueueConfigurations=[queue(prefix="testupload/", Id="id123456")],
+    # The recorded topic is in another account: not validated (SNS now checks that a topic exists).
+    put(s3, bucket, skip=True, QueueConfigurations=[queue(prefix="testupload/", Id="id123456")],
         TopicConfigurations=[{"TopicArn": TOPIC_ARN, "Events": ["s3:ObjectRemoved:*"], "Id": "t"}])
     put(s3, bucket, QueueConfigurations=[queue(Id="id123456")])
     expected = recorded("s3__test_s3_notifications_sqs.snapshot.json", "test_notifications_with_filter",
@@ -171,9 +172,10 @@ def test_put_bucket_notification_configuration_lambda_function_round_trip(
     assert without_metadata(response) == {"LambdaFunctionConfigurations": [configuration]}
 
 
-def test_put_bucket_notification_configuration_topic_stored_without_delivery(s3: Any, bucket: str) -> None:
-    # SNS does not exist in mocklambda yet: the topic is stored (ARN form checked), not validated.
-    put(s3, bucket, TopicConfigurations=[{"TopicArn": TOPIC_ARN, "Events": CREATED, "Id": "id123"}])
+def test_put_bucket_notification_configuration_topic_skip_validation_stored(s3: Any, bucket: str) -> None:
+    # As recorded: a topic that does not exist is stored when validation is skipped (the missing-topic refusal
+    # and delivery are tested end to end in tests/e2e/test_s3_to_sns.py).
+    put(s3, bucket, skip=True, TopicConfigurations=[{"TopicArn": TOPIC_ARN, "Events": CREATED, "Id": "id123"}])
     expected = recorded("s3__test_s3_notifications_sns.snapshot.json", "test_invalid_topic_arn",
                         "skip_destination_validation")
     response = s3.get_bucket_notification_configuration(Bucket=bucket)
