@@ -32,7 +32,6 @@ import subprocess
 import sys
 import threading
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,10 +39,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.breakdown import capture_environ
+from bench.delivery import package
 from bench.floor import FloorServer
 from bench.operations import INVOKE, INVOKE_FUNCTION_NAME, make_client
 from bench.report import INFO, SKIP, Row, guarded, ms, verdict, verdict_at_least
-from bench.stats import Deadline, Summary, summarise, time_calls, time_interleaved
+from bench.stats import Deadline, Summary, summarise, time_calls, time_interleaved, truncation_note
 from mocklambda import MockServer
 
 RUNTIME = "python3.12"
@@ -97,13 +97,6 @@ BOTO3 = Handler(
 HANDLERS = (EMPTY, BOTO3)
 
 
-def _package(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("index.py", source)
-    return buffer.getvalue()
-
-
 @contextmanager
 def _mock_server(zygote: bool) -> Iterator[MockServer]:
     """A started MockServer with the zygote on or off (MOCKLAMBDA_ZYGOTE is read when it is constructed, and
@@ -135,7 +128,7 @@ class _Functions:
     def create(self, name: str, source: str) -> str:
         response = self.client.create_function(
             FunctionName=name, Runtime=RUNTIME, Role=ROLE, Handler="index.handler",
-            Code={"ZipFile": _package(source)},
+            Code={"ZipFile": package(source)},
         )
         self.arns[name] = response["FunctionArn"]
         return self.arns[name]
@@ -159,10 +152,6 @@ class _Functions:
         return [e for e in self.server.emulator.runtime.environments(self.arns[name]) if e.state != "DEAD"]
 
 
-def _note(summary: Summary, what: str = "calls") -> str:
-    return f"  (only {summary.n} {what}: time limit)" if summary.truncated else ""
-
-
 # -- 1. warm invoke vs THE FLOOR -----------------------------------------------------------------------------
 def _warm_vs_floor(server: MockServer, deadline: Deadline) -> tuple[Summary, Summary]:
     with FloorServer(INVOKE) as floor_server:
@@ -181,7 +170,8 @@ def _warm_text(mock: Summary, floor: Summary, target: float | None) -> str:
     goal = f" (target <= {target}x)" if target is not None else ""
     return (
         f"median {ms(mock.median_ms)}  p90 {ms(mock.p90_ms)}  floor {ms(floor.median_ms)}"
-        f" (p90 {ms(floor.p90_ms)})  ratio {ratio:.2f}x{goal}  n={mock.n}{_note(mock)}{_note(floor)}"
+        f" (p90 {ms(floor.p90_ms)})  ratio {ratio:.2f}x{goal}  n={mock.n}"
+        f"{truncation_note(mock)}{truncation_note(floor)}"
     )
 
 
@@ -325,7 +315,7 @@ def _cold_rows(prefix: str, mode: str, handler: Handler, cold: ColdStarts, fresh
                with_target: bool) -> list[Row]:
     target = handler.cold_target_ms
     goal = f" (target <= {target:.0f} ms)" if with_target else ""
-    note = _note(cold.walls, "cold starts")
+    note = truncation_note(cold.walls, "cold starts")
     fresh_text = "" if fresh is None else f"  fresh interpreter {ms(fresh.median_ms)} (median of {fresh.n})"
     cold_text = (
         f"median {ms(cold.cold_ms)} = invoke {ms(cold.walls.median_ms)} - warm {ms(cold.warm.median_ms)}"

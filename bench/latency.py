@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from bench.floor import FloorServer
 from bench.operations import OPERATIONS, Operation, make_client
 from bench.report import INFO, SKIP, Row, ms, verdict
-from bench.stats import Deadline, Summary, time_calls, time_interleaved
+from bench.stats import Deadline, Summary, time_calls, time_interleaved, truncation_note
 from mocklambda import MockServer
 
 WARMUP_CALLS = 50
@@ -46,16 +46,12 @@ def _time_against_floor(
     return summaries["mocklambda"], summaries["floor"]
 
 
-def _note(summary: Summary) -> str:
-    return f"  (only {summary.n} calls: time limit)" if summary.truncated else ""
-
-
 def _ratio_row(operation: Operation, mock: Summary, floor: Summary) -> Row:
     ratio = mock.median_ms / floor.median_ms
     text = (
         f"median {ms(mock.median_ms)}  p90 {ms(mock.p90_ms)}  floor {ms(floor.median_ms)}"
         f" (p90 {ms(floor.p90_ms)})  ratio {ratio:.2f}x (target <= {RATIO_TARGET}x)"
-        f"{_note(mock)}{_note(floor)}"
+        f"{truncation_note(mock)}{truncation_note(floor)}"
     )
     data = {
         "ratio": ratio, "target_ratio": RATIO_TARGET, "mocklambda": mock.as_dict(), "floor": floor.as_dict()
@@ -69,7 +65,7 @@ def _context_row(key: str, label: str, summary: Summary, floor: Summary, mock: S
         f"median {ms(summary.median_ms)}  p90 {ms(summary.p90_ms)}"
         f"  = {summary.median_ms / floor.median_ms:.2f}x floor,"
         f" {summary.median_ms / mock.median_ms:.2f}x mocklambda"
-        f"{_note(summary)}"
+        f"{truncation_note(summary)}"
     )
     return Row(key, label, text, INFO, {"summary": summary.as_dict()})
 

@@ -12,13 +12,12 @@ with its MockServer.
 """
 from __future__ import annotations
 
-import io
 import time
-import zipfile
 
+from bench.delivery import HandlerStarts, handler_start_row, package
 from bench.operations import make_client
-from bench.report import Row, ms, verdict
-from bench.stats import Deadline, summarise
+from bench.report import Row
+from bench.stats import Deadline
 from mocklambda import MockServer
 
 RUNTIME = "python3.12"
@@ -40,13 +39,6 @@ IDLE_TIMEOUT_S = 10.0
 TARGET_MS = 20.0
 
 
-def _package(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("index.py", source)
-    return buffer.getvalue()
-
-
 class _Notified:
     """A bucket whose object-created events invoke the bench function, and the handler start times it logs."""
 
@@ -56,22 +48,13 @@ class _Notified:
         awslambda = make_client("lambda", server.endpoint_url)
         arn = awslambda.create_function(
             FunctionName=FUNCTION, Runtime=RUNTIME, Role=ROLE, Handler="index.handler",
-            Code={"ZipFile": _package(HANDLER_SOURCE)},
+            Code={"ZipFile": package(HANDLER_SOURCE)},
         )["FunctionArn"]
         self.s3.create_bucket(Bucket=BUCKET)
         self.s3.put_bucket_notification_configuration(Bucket=BUCKET, NotificationConfiguration={
             "LambdaFunctionConfigurations": [{"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}],
         })
-        self._read = 0  # log lines already looked at
-
-    def _handler_start(self, key: str) -> float:
-        events = self.server.emulator.function_logs.events(f"/aws/lambda/{FUNCTION}")
-        for event in events[self._read:]:
-            parts = event.message.split()
-            if len(parts) == 3 and parts[0] == MARKER and parts[1] == key:
-                self._read = len(events)
-                return float(parts[2])
-        raise RuntimeError(f"the handler logged no start for {key}")
+        self._starts = HandlerStarts(server, FUNCTION, MARKER)
 
     def sample(self, index: int) -> tuple[float, float]:
         """Seconds from put_object returning, and from its call, to the handler starting, for one object."""
@@ -81,30 +64,14 @@ class _Notified:
         returned = time.monotonic()
         if not self.server.wait_idle(IDLE_TIMEOUT_S):
             raise RuntimeError(f"delivery of {key} did not drain in {IDLE_TIMEOUT_S} s")
-        started = self._handler_start(key)
+        started = self._starts.start(key)
         return started - returned, started - called
 
 
 def measure(deadline: Deadline) -> list[Row]:
     with MockServer(host="127.0.0.1", port=0) as server:
-        notified = _Notified(server)
-        for index in range(WARMUP_DELIVERIES):
-            notified.sample(-1 - index)
-        limit = time.perf_counter() + deadline.limit(LOOP_TIME_CAP_S)
-        durations: list[float] = []
-        from_call: list[float] = []
-        while len(durations) < MEASURED_DELIVERIES and time.perf_counter() < limit:
-            after_return, after_call = notified.sample(len(durations))
-            durations.append(after_return)
-            from_call.append(after_call)
-    truncated = len(durations) < MEASURED_DELIVERIES
-    summary, call_summary = summarise(durations, truncated), summarise(from_call, truncated)
-    note = f"  (only {summary.n} deliveries: time limit)" if truncated else ""
-    text = (
-        f"median {ms(summary.median_ms)}  p90 {ms(summary.p90_ms)}  min {ms(summary.min_ms)}"
-        f"  max {ms(summary.max_ms)}  from the call's start {ms(call_summary.median_ms)}"
-        f"  n={summary.n} (target <= {TARGET_MS:.0f} ms){note}"
-    )
-    data = {**summary.as_dict(), "target_ms": TARGET_MS, "from_call_start": call_summary.as_dict()}
-    return [Row("s3.notification_to_handler", "S3 PutObject returned -> warm handler started", text,
-                verdict(summary.median_ms, TARGET_MS), data)]
+        return [handler_start_row(
+            _Notified(server).sample, deadline, warmup=WARMUP_DELIVERIES, measured=MEASURED_DELIVERIES,
+            time_cap_s=LOOP_TIME_CAP_S, target_ms=TARGET_MS, key="s3.notification_to_handler",
+            label="S3 PutObject returned -> warm handler started",
+        )]

@@ -20,7 +20,7 @@ from typing import Any
 
 from bench.operations import make_client
 from bench.report import SKIP, Row, ms, verdict
-from bench.stats import Deadline, Summary, time_interleaved
+from bench.stats import Deadline, Summary, time_interleaved, truncation_note
 from mocklambda import MockServer
 
 BUCKET = "bench-objects"
@@ -69,16 +69,12 @@ def _measure(deadline: Deadline) -> tuple[dict[str, Summary], dict[str, Summary]
     return mock, moto
 
 
-def _note(summary: Summary) -> str:
-    return f"  (only {summary.n} calls: time limit)" if summary.truncated else ""
-
-
 def _row(operation: str, mock: Summary, moto: Summary) -> Row:
     ratio = mock.median_ms / moto.median_ms
     text = (
         f"median {ms(mock.median_ms)}  p90 {ms(mock.p90_ms)}  moto mock_aws {ms(moto.median_ms)}"
         f" (p90 {ms(moto.p90_ms)})  ratio {ratio:.2f}x  n={mock.n}/{moto.n} (target <= {RATIO_TARGET}x)"
-        f"{_note(mock)}{_note(moto)}"
+        f"{truncation_note(mock)}{truncation_note(moto)}"
     )
     data = {"ratio": ratio, "target_ratio": RATIO_TARGET, "mocklambda": mock.as_dict(), "moto": moto.as_dict()}
     return Row(f"s3.{operation}_vs_moto", f"S3 {operation} 1 KB vs moto mock_aws", text,

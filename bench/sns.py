@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import collections
 import importlib.util
-import io
 import time
-import zipfile
 from typing import Any
 
+from bench.delivery import HandlerStarts, handler_start_row, package
 from bench.operations import make_client
 from bench.report import SKIP, Row, ms, verdict
-from bench.stats import Deadline, Summary, summarise, time_interleaved
+from bench.stats import Deadline, Summary, time_interleaved
 from mocklambda import MockServer
 
 RUNTIME = "python3.12"
@@ -62,16 +61,9 @@ BATCH_SIZE = 10
 BURST_TIME_CAP_S = 60.0
 
 
-def _package(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("index.py", source)
-    return buffer.getvalue()
-
-
 def _subscribed_function(awslambda: Any, sns: Any, topic_arn: str, name: str, source: str) -> None:
     arn = awslambda.create_function(FunctionName=name, Runtime=RUNTIME, Role=ROLE, Handler="index.handler",
-                                    Code={"ZipFile": _package(source)}, Timeout=10)["FunctionArn"]
+                                    Code={"ZipFile": package(source)}, Timeout=10)["FunctionArn"]
     sns.subscribe(TopicArn=topic_arn, Protocol="lambda", Endpoint=arn)
 
 
@@ -86,16 +78,7 @@ class _Subscribed:
         self.topic = self.sns.create_topic(Name="bench-sns-latency")["TopicArn"]
         _subscribed_function(make_client("lambda", server.endpoint_url), self.sns, self.topic, self.FUNCTION,
                              START_SOURCE)
-        self._read = 0  # log lines already looked at
-
-    def _handler_start(self, text: str) -> float:
-        events = self.server.emulator.function_logs.events(f"/aws/lambda/{self.FUNCTION}")
-        for event in events[self._read:]:
-            parts = event.message.split()
-            if len(parts) == 3 and parts[0] == START_MARKER and parts[1] == text:
-                self._read = len(events)
-                return float(parts[2])
-        raise RuntimeError(f"the handler logged no start for {text}")
+        self._starts = HandlerStarts(server, self.FUNCTION, START_MARKER)
 
     def sample(self, index: int) -> tuple[float, float]:
         """Seconds from Publish returning, and from its call, to the handler starting, for one message. The
@@ -106,30 +89,16 @@ class _Subscribed:
         returned = time.monotonic()
         if not self.server.wait_idle(IDLE_TIMEOUT_S):
             raise RuntimeError(f"delivery of {text} did not drain in {IDLE_TIMEOUT_S} s")
-        started = self._handler_start(text)
+        started = self._starts.start(text)
         return started - returned, started - called
 
 
 def _handler_start_row(server: MockServer, deadline: Deadline) -> Row:
-    subscribed = _Subscribed(server)
-    for index in range(WARMUP_DELIVERIES):
-        subscribed.sample(-1 - index)
-    limit = time.perf_counter() + deadline.limit(DELIVERY_TIME_CAP_S)
-    durations: list[float] = []
-    from_call: list[float] = []
-    while len(durations) < MEASURED_DELIVERIES and time.perf_counter() < limit:
-        after_return, after_call = subscribed.sample(len(durations))
-        durations.append(after_return)
-        from_call.append(after_call)
-    truncated = len(durations) < MEASURED_DELIVERIES
-    summary, call_summary = summarise(durations, truncated), summarise(from_call, truncated)
-    note = f"  (only {summary.n} deliveries: time limit)" if truncated else ""
-    text = (f"median {ms(summary.median_ms)}  p90 {ms(summary.p90_ms)}  min {ms(summary.min_ms)}"
-            f"  max {ms(summary.max_ms)}  from the call's start {ms(call_summary.median_ms)}"
-            f"  n={summary.n} (target <= {HANDLER_TARGET_MS:.0f} ms){note}")
-    data = {**summary.as_dict(), "target_ms": HANDLER_TARGET_MS, "from_call_start": call_summary.as_dict()}
-    return Row("sns.publish_to_handler", "SNS Publish returned -> warm handler started", text,
-               verdict(summary.median_ms, HANDLER_TARGET_MS), data)
+    return handler_start_row(
+        _Subscribed(server).sample, deadline, warmup=WARMUP_DELIVERIES, measured=MEASURED_DELIVERIES,
+        time_cap_s=DELIVERY_TIME_CAP_S, target_ms=HANDLER_TARGET_MS, key="sns.publish_to_handler",
+        label="SNS Publish returned -> warm handler started",
+    )
 
 
 def _burst_row(server: MockServer, deadline: Deadline) -> Row:

@@ -27,6 +27,11 @@ class Summary:
         return asdict(self)
 
 
+def truncation_note(summary: Summary, what: str = "calls") -> str:
+    """The table's note for a loop the time limit stopped early; empty otherwise."""
+    return f"  (only {summary.n} {what}: time limit)" if summary.truncated else ""
+
+
 def summarise(durations_s: list[float], truncated: bool = False) -> Summary:
     """Summarise durations given in seconds."""
     if not durations_s:

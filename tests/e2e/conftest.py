@@ -12,6 +12,10 @@ from typing import Any
 import boto3
 import pytest
 
+pytest.register_assert_rewrite("tests.e2e.helpers")
+
+from tests.e2e.helpers import REGION  # noqa: E402
+
 ROLE = "arn:aws:iam::123456789012:role/lambda-role"
 _names = itertools.count(1)
 
@@ -29,6 +33,16 @@ def zip_files(files: dict[str, str | bytes], modes: dict[str, int] | None = None
 @pytest.fixture
 def awslambda(mocklambda: Any) -> Any:
     return boto3.client("lambda", region_name="us-east-1")
+
+
+@pytest.fixture
+def s3(mocklambda: Any) -> Any:
+    return boto3.client("s3", region_name=REGION)
+
+
+@pytest.fixture
+def sns(mocklambda: Any) -> Any:
+    return boto3.client("sns", region_name=REGION)
 
 
 @pytest.fixture

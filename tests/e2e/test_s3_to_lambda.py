@@ -16,19 +16,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
 import jsonschema
 import pytest
 
 from tests import reference
+from tests.e2e.helpers import ACCOUNT, REGION, recorded_events, recorder_source
 
-REGION = "us-east-1"
-ACCOUNT = "123456789012"
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "fixtures/schemas/s3_event.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 MARKER = "S3EVENT "
 # Prints every event it receives on one line, for the test to read from the function's logs.
-RECORDER = f"import json\n\ndef handler(event, context):\n    print({MARKER!r} + json.dumps(event))\n"
+RECORDER = recorder_source(MARKER)
 # Reads the object it was notified about and writes a result beside it, through boto3 (AWS_ENDPOINT_URL).
 PROCESSOR = """
 import json
@@ -49,11 +47,6 @@ def handler(event, context):
 """
 
 _names = itertools.count(1)
-
-
-@pytest.fixture
-def s3(mocklambda: Any) -> Any:
-    return boto3.client("s3", region_name=REGION)
 
 
 @pytest.fixture
@@ -90,15 +83,7 @@ def notify(s3: Any, bucket: str, deploy: Callable[..., str], awslambda: Any) -> 
 
 def received(mocklambda: Any, function: str) -> list[dict[str, Any]]:
     """Every event the recorder function received, once all deliveries have drained; each schema-checked."""
-    assert mocklambda.wait_idle(10)
-    events = [
-        json.loads(event.message.strip()[len(MARKER):])
-        for event in mocklambda.emulator.function_logs.events(f"/aws/lambda/{function}")
-        if event.message.startswith(MARKER)
-    ]
-    for event in events:
-        VALIDATOR.validate(event)
-    return events
+    return recorded_events(mocklambda, function, MARKER, VALIDATOR)
 
 
 def records(mocklambda: Any, function: str) -> list[dict[str, Any]]:

@@ -13,26 +13,14 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 from tests import reference
+from tests.e2e.helpers import ACCOUNT, REGION
 from tests.e2e.test_sns_to_lambda import RECORDER, notifications
 
-REGION = "us-east-1"
-ACCOUNT = "123456789012"
 _names = itertools.count(1)
-
-
-@pytest.fixture
-def s3(mocklambda: Any) -> Any:
-    return boto3.client("s3", region_name=REGION)
-
-
-@pytest.fixture
-def sns(mocklambda: Any) -> Any:
-    return boto3.client("sns", region_name=REGION)
 
 
 @pytest.fixture

@@ -16,13 +16,10 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import boto3
 import pytest
 
 from tests import reference
 
-REGION = "us-east-1"
-ACCOUNT = "123456789012"
 _names = itertools.count(1)
 
 
@@ -76,11 +73,6 @@ def subscriber() -> Iterator[Subscriber]:
     yield endpoint
     endpoint.server.shutdown()
     endpoint.server.server_close()
-
-
-@pytest.fixture
-def sns(mocklambda: Any) -> Any:
-    return boto3.client("sns", region_name=REGION)
 
 
 @pytest.fixture

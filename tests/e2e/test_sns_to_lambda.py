@@ -14,26 +14,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
 import jsonschema
 import pytest
 
 from tests import reference
+from tests.e2e.helpers import ACCOUNT, REGION, recorded_events, recorder_source
 
-REGION = "us-east-1"
-ACCOUNT = "123456789012"
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "fixtures/schemas/sns_event.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 MARKER = "SNSEVENT "
 # Prints every event it receives on one line, for the test to read from the function's logs.
-RECORDER = f"import json\n\ndef handler(event, context):\n    print({MARKER!r} + json.dumps(event))\n"
+RECORDER = recorder_source(MARKER)
 
 _names = itertools.count(1)
-
-
-@pytest.fixture
-def sns(mocklambda: Any) -> Any:
-    return boto3.client("sns", region_name=REGION)
 
 
 @pytest.fixture
@@ -62,15 +55,7 @@ def subscribe(sns: Any, deploy: Callable[..., str], awslambda: Any) -> Callable[
 def received(mocklambda: Any, function: str) -> list[dict[str, Any]]:
     """Every event the recorder function received, in arrival order, once all deliveries have drained; each
     schema-checked."""
-    assert mocklambda.wait_idle(10)
-    events = [
-        json.loads(event.message.strip()[len(MARKER):])
-        for event in mocklambda.emulator.function_logs.events(f"/aws/lambda/{function}")
-        if event.message.startswith(MARKER)
-    ]
-    for event in events:
-        VALIDATOR.validate(event)
-    return events
+    return recorded_events(mocklambda, function, MARKER, VALIDATOR)
 
 
 def notifications(mocklambda: Any, function: str) -> list[dict[str, Any]]:

@@ -83,6 +83,27 @@ def _skipped(shape: Shape) -> bool:
     return bool(shape.metadata.get("eventstream"))
 
 
+def generated_input(operation: OperationModel) -> Any:
+    """Valid params for `operation` (`generate` of its input shape; {} when it takes none)."""
+    return generate(operation.input_shape) if operation.input_shape is not None else {}
+
+
+def generated_output(operation: OperationModel) -> Any:
+    """A valid result of `operation` (`generate` of its output shape; {} when it returns none)."""
+    return generate(operation.output_shape) if operation.output_shape is not None else {}
+
+
+def without_event_streams(operation: OperationModel, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` (output members) without the event-stream members, which are not response bodies we serve."""
+    shape = operation.output_shape
+    if shape is None:
+        return values
+    return {
+        key: value for key, value in values.items()
+        if key not in shape.members or not shape.members[key].serialization.get("eventstream")
+    }
+
+
 def botocore_request(operation: OperationModel, params: dict[str, Any]) -> AwsRequest:
     """Serialize `params` exactly as a boto3 client does, and return what would arrive at the server."""
     protocol = operation.service_model.protocol

@@ -26,7 +26,14 @@ from mocklambda.protocol.errors import AwsError, UnknownOperation
 from mocklambda.protocol.http import AwsRequest, AwsResponse
 from mocklambda.protocol.json_rpc import JsonParser, JsonSerializer
 from mocklambda.protocol.models import load_service_model
-from tests.protocol.roundtrip import Answer, LoopbackClient, botocore_parse, botocore_request, generate
+from tests.protocol.roundtrip import (
+    Answer,
+    LoopbackClient,
+    botocore_parse,
+    botocore_request,
+    generated_input,
+    generated_output,
+)
 
 SERVICES = ("dynamodb", "dynamodbstreams", "sqs")
 MODELS = {name: load_service_model(name) for name in SERVICES}
@@ -73,7 +80,7 @@ def _botocore_error(service: str, response: AwsResponse) -> dict[str, Any]:
 @pytest.mark.parametrize(("service", "name"), OPERATIONS)
 def test_request_round_trip(service: str, name: str) -> None:
     operation = _operation(service, name)
-    params = generate(operation.input_shape) if operation.input_shape is not None else {}
+    params = generated_input(operation)
 
     parsed_operation, parsed = PARSERS[service].parse(botocore_request(operation, params))
 
@@ -83,7 +90,7 @@ def test_request_round_trip(service: str, name: str) -> None:
 @pytest.mark.parametrize(("service", "name"), OPERATIONS)
 def test_response_round_trip(service: str, name: str) -> None:
     operation = _operation(service, name)
-    result = generate(operation.output_shape) if operation.output_shape is not None else {}
+    result = generated_output(operation)
 
     response = SERIALIZERS[service].serialize_response(operation, result, REQUEST_ID)
 

@@ -22,7 +22,14 @@ from mocklambda.protocol.errors import AwsError
 from mocklambda.protocol.http import AwsRequest, AwsResponse
 from mocklambda.protocol.models import load_service_model
 from mocklambda.protocol.rest_json import RestJsonParser, RestJsonSerializer
-from tests.protocol.roundtrip import ENDPOINT, botocore_parse, botocore_request, generate
+from tests.protocol.roundtrip import (
+    ENDPOINT,
+    botocore_parse,
+    botocore_request,
+    generated_input,
+    generated_output,
+    without_event_streams,
+)
 
 MODEL = load_service_model("lambda")
 PARSER = RestJsonParser(MODEL)
@@ -34,20 +41,10 @@ def _operation(name: str) -> OperationModel:
     return MODEL.operation_model(name)
 
 
-def without_event_streams(operation: OperationModel, parsed: dict[str, Any]) -> dict[str, Any]:
-    shape = operation.output_shape
-    if shape is None:
-        return parsed
-    return {
-        key: value for key, value in parsed.items()
-        if key not in shape.members or not shape.members[key].serialization.get("eventstream")
-    }
-
-
 @pytest.mark.parametrize("name", MODEL.operation_names)
 def test_request_round_trip(name: str) -> None:
     operation = _operation(name)
-    params = generate(operation.input_shape) if operation.input_shape is not None else {}
+    params = generated_input(operation)
 
     parsed_operation, parsed = PARSER.parse(botocore_request(operation, params))
 
@@ -57,7 +54,7 @@ def test_request_round_trip(name: str) -> None:
 @pytest.mark.parametrize("name", MODEL.operation_names)
 def test_response_round_trip(name: str) -> None:
     operation = _operation(name)
-    result = generate(operation.output_shape) if operation.output_shape is not None else {}
+    result = generated_output(operation)
 
     response = SERIALIZER.serialize_response(operation, result, REQUEST_ID)
 

@@ -39,7 +39,14 @@ from mocklambda.protocol.http import AwsRequest, AwsResponse
 from mocklambda.protocol.models import load_service_model
 from mocklambda.protocol.rest_xml import MALFORMED_XML_MESSAGE, RestXmlParser, RestXmlSerializer
 from mocklambda.protocol.xmlcodec import parse_xml
-from tests.protocol.roundtrip import ENDPOINT, botocore_parse, botocore_request, generate
+from tests.protocol.roundtrip import (
+    ENDPOINT,
+    botocore_parse,
+    botocore_request,
+    generated_input,
+    generated_output,
+    without_event_streams,
+)
 
 MODEL = load_service_model("s3")
 PARSER = RestXmlParser(MODEL)
@@ -57,16 +64,6 @@ def _operation(name: str) -> OperationModel:
     return MODEL.operation_model(name)
 
 
-def _without_event_streams(operation: OperationModel, values: dict[str, Any]) -> dict[str, Any]:
-    shape = operation.output_shape
-    if shape is None:
-        return values
-    return {
-        key: value for key, value in values.items()
-        if key not in shape.members or not shape.members[key].serialization.get("eventstream")
-    }
-
-
 def _client_request(operation: OperationModel, params: dict[str, Any]) -> AwsRequest:
     request = botocore_request(operation, params)
     prefix = (operation.endpoint or {}).get("hostPrefix")
@@ -78,7 +75,7 @@ def _client_request(operation: OperationModel, params: dict[str, Any]) -> AwsReq
 @pytest.mark.parametrize("name", MODEL.operation_names)
 def test_request_round_trip(name: str) -> None:
     operation = _operation(name)
-    params = generate(operation.input_shape) if operation.input_shape is not None else {}
+    params = generated_input(operation)
 
     parsed_operation, parsed = PARSER.parse(_client_request(operation, params))
 
@@ -107,7 +104,7 @@ def _drop_deprecated_single_event(result: dict[str, Any]) -> None:
 @pytest.mark.parametrize("name", MODEL.operation_names)
 def test_response_round_trip(name: str) -> None:
     operation = _operation(name)
-    result = generate(operation.output_shape) if operation.output_shape is not None else {}
+    result = generated_output(operation)
     if name == "GetBucketNotification":
         _drop_deprecated_single_event(result)
 
@@ -116,7 +113,7 @@ def test_response_round_trip(name: str) -> None:
     parsed = _parse_output(operation, response)
     if name == "GetBucketNotification":
         _drop_deprecated_single_event(parsed)
-    assert _without_event_streams(operation, parsed) == _without_event_streams(operation, result)
+    assert without_event_streams(operation, parsed) == without_event_streams(operation, result)
     assert response.headers["x-amz-request-id"] == REQUEST_ID
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from mocklambda.runtime import FunctionSpec, Invocation, LogSink, Runtime, RuntimeConfig
+from tests.runtime.runtime_api_stub import RuntimeApiStub
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -177,6 +178,14 @@ def alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+@pytest.fixture
+def api() -> Iterator[RuntimeApiStub]:
+    """A stand-in Runtime API for a runtime process under test; closed afterwards."""
+    stub = RuntimeApiStub()
+    yield stub
+    stub.close()
 
 
 @pytest.fixture

@@ -46,13 +46,6 @@ class StartRuntime(Protocol):
 
 
 @pytest.fixture
-def api() -> Iterator[RuntimeApiStub]:
-    stub = RuntimeApiStub()
-    yield stub
-    stub.close()
-
-
-@pytest.fixture
 def start_runtime(api: RuntimeApiStub, tmp_path: Path) -> Iterator[StartRuntime]:
     """Runs `python -m awslambdaric app.handler` (or `argv`) in code_root, as a provided runtime would."""
     processes = RuntimeProcesses(api, tmp_path)

@@ -48,13 +48,6 @@ class StartNode(Protocol):
 
 
 @pytest.fixture
-def api() -> Iterator[RuntimeApiStub]:
-    stub = RuntimeApiStub()
-    yield stub
-    stub.close()
-
-
-@pytest.fixture
 def start_node(api: RuntimeApiStub, tmp_path: Path) -> Iterator[StartNode]:
     """Starts the bootstrap in a node process for a code directory (or {file name: source}); at teardown the
     stand-in API closes (so the runtime exits by itself) and no process may be left behind."""

@@ -19,13 +19,6 @@ CLIENTS = [
 ]
 
 
-@pytest.fixture
-def api() -> Iterator[RuntimeApiStub]:
-    stub = RuntimeApiStub()
-    yield stub
-    stub.close()
-
-
 @pytest.fixture(params=CLIENTS)
 def shell_runtime(request: pytest.FixtureRequest, api: RuntimeApiStub, tmp_path: Path) -> Iterator[RuntimeProcess]:
     processes = RuntimeProcesses(api, tmp_path)

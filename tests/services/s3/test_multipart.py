@@ -16,6 +16,8 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from tests.services.s3.conftest import error_of
+
 BUCKET = "multipart-bucket"
 KEY = "big/object.bin"
 MIB = 1024 * 1024
@@ -27,11 +29,6 @@ INVALID_PART = (
     "One or more of the specified parts could not be found.  The part may not have been uploaded, or the "
     "specified entity tag may not match the part's entity tag."
 )
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
-    response: Any = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
 
 
 def md5_hex(data: bytes) -> str:

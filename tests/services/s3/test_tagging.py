@@ -8,13 +8,10 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from tests.services.s3.conftest import error_of
+
 BUCKET = "tagging-bucket"
 KEY = "tagged.txt"
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
-    response: Any = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
 
 
 def tag_set(**tags: str) -> dict[str, Any]:

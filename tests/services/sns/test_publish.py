@@ -16,17 +16,6 @@ CRUD = "TestSNSPublishCrud::"
 
 
 @pytest.fixture
-def sns(client: Callable[..., Any]) -> Any:
-    return client("sns")
-
-
-@pytest.fixture
-def topic(sns: Any) -> str:
-    arn: str = sns.create_topic(Name="t")["TopicArn"]
-    return arn
-
-
-@pytest.fixture
 def fifo(sns: Any) -> str:
     arn: str = sns.create_topic(Name="t.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
     return arn

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,17 +12,6 @@ from tests.services.sns.test_topics import SNAPSHOT, P, error_of, recorded_error
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:f"
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:q"
-
-
-@pytest.fixture
-def sns(client: Callable[..., Any]) -> Any:
-    return client("sns")
-
-
-@pytest.fixture
-def topic(sns: Any) -> str:
-    arn: str = sns.create_topic(Name="t")["TopicArn"]
-    return arn
 
 
 def test_subscribe_lambda_confirmed_at_once(sns: Any, topic: str) -> None:

@@ -28,11 +28,6 @@ def recorded_error(test: str, key: str) -> tuple[str, str]:
     return error["Code"], error["Message"]
 
 
-@pytest.fixture
-def sns(client: Callable[..., Any]) -> Any:
-    return client("sns")
-
-
 def test_create_topic_returns_arn_of_request_account(sns: Any) -> None:
     assert sns.create_topic(Name="orders")["TopicArn"] == "arn:aws:sns:us-east-1:123456789012:orders"
 
