@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-from werkzeug.datastructures import EnvironHeaders, Headers
+from werkzeug.datastructures import Headers
 
 from mocklambda.emulator import Emulator
 from mocklambda.gateway import internal
@@ -24,6 +23,7 @@ from mocklambda.gateway.routing import Route, build_index, identify
 from mocklambda.protocol import AwsError, AwsRequest, AwsResponse, load_service_model
 from mocklambda.protocol.codecs import serializer_for, supports
 from mocklambda.protocol.http import IndexedHeaders
+from mocklambda.protocol.ids import new_uuid4
 from mocklambda.protocol.models import available_services
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class Gateway:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = _aws_request(environ)
-        request_id = str(uuid.uuid4())
+        request_id = new_uuid4()
         route: Route | None = None
         try:
             if request.path.startswith(internal.PREFIX):
@@ -76,7 +76,7 @@ def _aws_request(environ: dict[str, Any]) -> AwsRequest:
     else:
         path = quote(environ.get("PATH_INFO", "/"))
         query = environ.get("QUERY_STRING", "")
-    headers = IndexedHeaders(list(EnvironHeaders(environ).items()))
+    headers = _headers(environ)
     stream = environ["wsgi.input"]
     length = environ.get("CONTENT_LENGTH")
     if length:
@@ -88,23 +88,58 @@ def _aws_request(environ: dict[str, Any]) -> AwsRequest:
     return AwsRequest(environ["REQUEST_METHOD"], path or "/", query, headers, body)
 
 
+def _headers(environ: dict[str, Any]) -> IndexedHeaders:
+    """IndexedHeaders(list(EnvironHeaders(environ).items())), built without werkzeug's per-header generator
+    and per-value checks in Headers.extend when every value is plain text: a hot path."""
+    fields: list[tuple[str, str]] = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            if key not in _HTTP_CONTENT:
+                name = _HEADER_NAMES.get(key)
+                if name is None:
+                    name = key[5:].replace("_", "-").title()
+                    if len(_HEADER_NAMES) < _MAX_HEADER_NAMES:
+                        _HEADER_NAMES[key] = name
+                fields.append((name, value))
+        elif key in _CONTENT and value:
+            fields.append((_CONTENT[key], value))
+    if any(type(value) is not str or "\n" in value or "\r" in value for _, value in fields):
+        return IndexedHeaders(fields)  # werkzeug converts or refuses these values: let it, as before
+    headers = IndexedHeaders()
+    headers._list = fields
+    return headers
+
+
+_HTTP_CONTENT = frozenset({"HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"})
+_CONTENT = {"CONTENT_TYPE": "Content-Type", "CONTENT_LENGTH": "Content-Length"}
+# environ key -> header name; bounded in practice (clients send a few dozen distinct header names), but capped
+# so a client sending endless distinct names cannot grow it without limit.
+_HEADER_NAMES: dict[str, str] = {}
+_MAX_HEADER_NAMES = 1024
+
+
 def _respond(request: AwsRequest, response: AwsResponse, start_response: StartResponse) -> Iterable[bytes]:
     headers = response.headers
     body = response.body
-    if isinstance(body, bytes) and "Content-Length" not in headers:
-        headers["Content-Length"] = str(len(body))
+    items = list(headers.items())
+    # A scan of the list instead of `"Content-Length" in headers`, which for a missing name makes werkzeug
+    # build and catch a BadRequestKeyError; add() appends exactly as the assignment would for a missing name.
+    if isinstance(body, bytes) and not any(name.lower() == "content-length" for name, _ in items):
+        length = str(len(body))
+        headers.add("Content-Length", length)
+        items.append(("Content-Length", length))
     status = f"{response.status} {_reason(response.status)}"
-    start_response(status, list(headers.items()))
+    start_response(status, items)
     if request.method == "HEAD":
         return [b""]
     return [body] if isinstance(body, bytes) else body
 
 
+_REASONS = {status.value: status.phrase for status in HTTPStatus}  # a dict lookup, not an enum call per response
+
+
 def _reason(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Unknown"
+    return _REASONS.get(status, "Unknown")
 
 
 def _unknown_service(route: Route, request_id: str) -> AwsResponse:

@@ -21,7 +21,7 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 from botocore.model import OperationModel, ServiceModel, Shape
 from werkzeug.datastructures import Headers
@@ -86,10 +86,26 @@ def form_items(request: AwsRequest) -> list[tuple[str, str]]:
 
 
 def _decode_form(text: str) -> list[tuple[str, str]]:
+    """parse_qsl(text, keep_blank_values=True, errors="strict"), inlined: the same pairs, without its generic
+    per-field overhead (most names and values need no decoding at all)."""
+    items: list[tuple[str, str]] = []
+    if not text:
+        return items
     try:
-        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+        for field_text in text.split("&"):
+            if not field_text:
+                continue
+            name, _, value = field_text.partition("=")
+            items.append((_unquote_plus(name), _unquote_plus(value)))
     except (UnicodeDecodeError, ValueError):
         raise _malformed("a parameter is not percent-encoded UTF-8") from None
+    return items
+
+
+def _unquote_plus(text: str) -> str:
+    if "+" in text:
+        text = text.replace("+", " ")
+    return unquote(text, encoding="utf-8", errors="strict") if "%" in text else text
 
 
 def _malformed(detail: str) -> AwsError:
@@ -113,14 +129,27 @@ def _read(shape: Shape, node: Node, path: str) -> Any:
 
 def _read_structure(shape: Shape, node: Node, path: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
-    for name, member in shape.members.items():
-        key = xmlcodec.member_xml_name(member, name)
+    for name, key, member in _members(shape):
         child = node.get(key)
         if isinstance(child, dict):
             value = _read(member, child, f"{path}.{key}" if path else key)
             if value is not _ABSENT:
                 params[name] = value
     return params
+
+
+_MEMBERS: dict[Shape, tuple[tuple[str, str, Shape], ...]] = {}  # botocore keeps one Shape object per member
+
+
+def _members(shape: Shape) -> tuple[tuple[str, str, Shape], ...]:
+    """(member name, parameter name, member shape) of a structure, worked out once per shape, not per request."""
+    members = _MEMBERS.get(shape)
+    if members is None:
+        members = tuple(
+            (name, xmlcodec.member_xml_name(member, name), member) for name, member in shape.members.items()
+        )
+        _MEMBERS[shape] = members
+    return members
 
 
 def _read_list(shape: Shape, node: Node, path: str) -> list[Any]:
@@ -291,9 +320,9 @@ class QuerySerializer:
         return root
 
     def _response(self, status: int, root: ET.Element, request_id: str) -> AwsResponse:
+        # The list Headers() plus two assignments would hold, without werkzeug's per-item set() and checks.
         headers = Headers()
-        headers["Content-Type"] = XML_CONTENT_TYPE
-        headers["x-amzn-RequestId"] = request_id
+        headers._list = [("Content-Type", XML_CONTENT_TYPE), ("x-amzn-RequestId", request_id)]
         return AwsResponse(
             status=status, headers=headers, body=xmlcodec.to_xml_bytes(root, declaration=False)
         )

@@ -35,7 +35,7 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from werkzeug.datastructures import Headers
 
 from mocklambda.protocol.errors import AwsError
-from mocklambda.protocol.http import AwsRequest
+from mocklambda.protocol.http import AwsRequest, IndexedHeaders
 from mocklambda.protocol.xmlcodec import format_timestamp, parse_timestamp
 
 HEADER_TIMESTAMP_FORMAT = "rfc822"
@@ -108,8 +108,12 @@ class Router:
         query = query_dict(request.query)
         best: tuple[tuple[int, ...], Route, re.Match[str]] | None = None
         for route in self._routes.get(request.method.upper(), []):
+            # The literal query test first: it is a few dict lookups and rules out most routes (S3's ?acl,
+            # ?tagging, ...) before their path regex is tried. Both must hold, so the answer is the same.
+            if not route.query_matches(query):
+                continue
             found = route.path_regex.fullmatch(request.path or "/")
-            if found is None or not route.query_matches(query):
+            if found is None:
                 continue
             rank = route.rank(query, request.headers)
             if best is None or rank > best[0]:
@@ -211,24 +215,51 @@ def parse_location_members(request: AwsRequest, match: RouteMatch) -> dict[str, 
     query = query_dict(request.query)
     claimed = {key for key, _value in match.route.literal_query}
     host_labels = _host_labels(operation, request.host)
-    for name, member in shape.members.items():
-        location = member.serialization.get("location")
-        wire_name = member.serialization.get("name", name)
-        if member.serialization.get("hostLabel") and name in host_labels:
+    headers = request.headers
+    # The lower-cased name -> first value table IndexedHeaders answers `in` and get() from, taken once rather
+    # than per header member (S3's PutObject has over 40); plain Headers are asked as before.
+    first = headers._first_values() if isinstance(headers, IndexedHeaders) else None
+    for name, member, location, wire_name, host_label in _location_members(shape):
+        if host_label and name in host_labels:
             params[name] = host_labels[name]
+        elif location is None:
+            continue
         elif location == "uri" and wire_name in match.labels:
             params[name] = text_to_value(member, match.labels[wire_name])
         elif location == "querystring" and member.type_name != "map" and wire_name in query:
             claimed.add(wire_name)
             params[name] = _query_value(member, query[wire_name])
-        elif location == "header" and wire_name in request.headers:
-            params[name] = header_to_value(member, request.headers[wire_name])
+        elif location == "header":
+            if first is not None:
+                text = first.get(wire_name.lower())
+                if text is not None:
+                    params[name] = header_to_value(member, text)
+            elif wire_name in headers:
+                params[name] = header_to_value(member, headers[wire_name])
         elif location == "headers":
             prefixed = _prefixed_headers(request.headers, wire_name)
             if prefixed:
                 params[name] = {key: text_to_value(member.value, value) for key, value in prefixed.items()}
     _add_query_maps(shape, query, claimed, params)
     return params
+
+
+_LocationMember = tuple[str, Shape, str | None, str, bool]
+_LOCATION_MEMBERS: dict[Shape, tuple[_LocationMember, ...]] = {}  # botocore keeps one Shape object per member
+
+
+def _location_members(shape: Shape) -> tuple[_LocationMember, ...]:
+    """(name, member, location, wire name, host label?) of each input member, read from the model once per
+    shape rather than through several serialization lookups per member on every request."""
+    members = _LOCATION_MEMBERS.get(shape)
+    if members is None:
+        members = tuple(
+            (name, member, member.serialization.get("location"), member.serialization.get("name", name),
+             bool(member.serialization.get("hostLabel")))
+            for name, member in shape.members.items()
+        )
+        _LOCATION_MEMBERS[shape] = members
+    return members
 
 
 def _query_value(member: Shape, values: list[str]) -> Any:
@@ -402,12 +433,12 @@ def serialize_location_members(shape: Shape | None, result: Mapping[str, Any], h
     status: int | None = None
     if shape is None:
         return status
-    for name, member in shape.members.items():
+    for name, member, location, wire_name, _host_label in _location_members(shape):
+        if location is None:  # a body member
+            continue
         value = result.get(name)
         if value is None:
             continue
-        location = member.serialization.get("location")
-        wire_name = member.serialization.get("name", name)
         if location == "statusCode":
             status = int(value)
         elif location == "header":

@@ -98,13 +98,14 @@ class _Checker:
         for name, member in shape.members.items():
             if top and name in self.left_to_provider:
                 continue
-            member_path = _join(path, _lower_first(name))
             member_value = value.get(name)
             if member_value is None:
                 if name in required:
-                    messages.append(_message(member, None, member_path, NOT_NULL))
+                    messages.append(_message(member, None, _join(path, _lower_first(name)), NOT_NULL))
                 continue
-            messages += self.value(member, member_value, member_path)
+            if unconstrained(member):  # nothing it could break (planned once per shape): skip the walk
+                continue
+            messages += self.value(member, member_value, _join(path, _lower_first(name)))
         return messages
 
     def list_items(self, shape: Shape, value: Any, path: str) -> list[str]:
@@ -181,6 +182,34 @@ class _Checker:
     def enum_text(self, shape: Shape) -> str:
         values = _enum_display(self.service, shape.name, tuple(shape.metadata["enum"]))
         return f"Member must satisfy enum value set: [{', '.join(values)}]"
+
+
+_CONSTRAINT_KEYS = ("min", "max", "pattern", "enum")
+_UNCONSTRAINED: dict[Shape, bool] = {}  # botocore keeps one Shape object per member: identity keys suffice
+
+
+def unconstrained(shape: Shape) -> bool:
+    """Whether no value of `shape` can produce a message: a scalar declaring no min/max/pattern/enum, or a
+    structure with no required members whose members are all unconstrained. Lists and maps always count as
+    constrained (a None item is reported). Computed once per shape, so requests skip walking such members."""
+    known = _UNCONSTRAINED.get(shape)
+    if known is None:
+        known = _unconstrained(shape, set())
+        _UNCONSTRAINED[shape] = known
+    return known
+
+
+def _unconstrained(shape: Shape, seen: set[int]) -> bool:
+    kind = shape.type_name
+    if kind in ("list", "map"):
+        return False
+    if kind == "structure":
+        if id(shape) in seen or shape.required_members:  # a recursive shape counts as constrained
+            return False
+        seen.add(id(shape))
+        return all(_unconstrained(member, seen) for member in shape.members.values())
+    meta = shape.metadata
+    return not any(key in meta for key in _CONSTRAINT_KEYS)
 
 
 def _enum_display(service: str, shape_name: str, values: tuple[str, ...]) -> list[str]:

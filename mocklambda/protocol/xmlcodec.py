@@ -43,6 +43,7 @@ import base64
 import datetime as _dt
 import email.utils
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from typing import Any
 from xml.parsers import expat
 
@@ -197,8 +198,55 @@ def scalar_to_text(shape: Shape, value: Any) -> str:
 
 
 def to_xml_bytes(root: ET.Element, declaration: bool = True) -> bytes:
-    body = ET.tostring(root, encoding="unicode").encode("utf-8")
+    parts: list[str] = []
+    try:
+        _write_plain(root, parts)
+        text = "".join(parts)
+    except _NotPlain:
+        text = ET.tostring(root, encoding="unicode")
+    body = text.encode("utf-8")
     return _XML_DECLARATION + body if declaration else body
+
+
+class _NotPlain(Exception):
+    """The tree has something only ElementTree's own serializer handles (namespaced names, comments, QName,
+    non-text values, which it rejects with its own error)."""
+
+
+# ElementTree's own escaping functions, so the output is byte-for-byte what ET.tostring writes.
+_escape_cdata: Callable[[str], str] = ET._escape_cdata  # type: ignore[attr-defined]
+_escape_attrib: Callable[[str], str] = ET._escape_attrib  # type: ignore[attr-defined]
+
+
+def _write_plain(element: ET.Element, parts: list[str]) -> None:
+    """ET.tostring(element, encoding="unicode") for trees of plain names and text, without its namespace
+    pass and per-element QName lookups (several times faster for the small documents most responses are).
+    Mirrors ElementTree._serialize_xml with short_empty_elements=True; anything else raises _NotPlain."""
+    tag = element.tag
+    if type(tag) is not str or tag[:1] == "{":
+        raise _NotPlain
+    parts.append("<" + tag)
+    for key, value in element.items():
+        if type(key) is not str or key[:1] == "{" or type(value) is not str:
+            raise _NotPlain
+        parts.append(f' {key}="{_escape_attrib(value)}"')
+    text = element.text
+    if text is not None and type(text) is not str:
+        raise _NotPlain
+    if text or len(element):
+        parts.append(">")
+        if text:
+            parts.append(_escape_cdata(text))
+        for child in element:
+            _write_plain(child, parts)
+        parts.append("</" + tag + ">")
+    else:
+        parts.append(" />")
+    tail = element.tail
+    if tail:
+        if type(tail) is not str:
+            raise _NotPlain
+        parts.append(_escape_cdata(tail))
 
 
 # ---------------------------------------------------------------- XML -> values

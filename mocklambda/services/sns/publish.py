@@ -14,12 +14,12 @@ import hashlib
 import json
 import re
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from mocklambda.events import sns_delivery
 from mocklambda.protocol import AwsError
+from mocklambda.protocol.ids import new_uuid4
 from mocklambda.services.base import RequestContext
 from mocklambda.services.sns import message_attributes
 from mocklambda.services.sns.common import (
@@ -102,7 +102,7 @@ class PublishOperations(SnsOperationsBase):
                 # An SMS straight to a number: accepted, not sent anywhere (SMS is stored-only here).
                 if not params.get("Message"):
                     raise invalid_parameter("Invalid parameter: Empty message")
-                return {"MessageId": str(uuid.uuid4())}
+                return {"MessageId": new_uuid4()}
             raise invalid_parameter("Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter")
         name = "TopicArn" if params.get("TopicArn") is not None else "TargetArn"
         topic_arn = params.get(name) or ""
@@ -212,7 +212,7 @@ class PublishOperations(SnsOperationsBase):
                     return Outcome(seen[0], seen[1])
                 topic.sequence += 1
                 sequence_number = str(_FIRST_SEQUENCE + topic.sequence)
-            message_id = str(uuid.uuid4())
+            message_id = new_uuid4()
             if sequence_number is not None and checked.deduplication_id is not None:
                 topic.deduplication[checked.deduplication_id] = (message_id, sequence_number,
                                                                  time.monotonic() + DEDUPLICATION_WINDOW)
