@@ -17,7 +17,6 @@ What it must not do: hold the store lock while reading or writing a body, or kee
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import re
 import secrets
@@ -27,7 +26,7 @@ from urllib.parse import quote
 
 from mocklambda.protocol import AwsError
 from mocklambda.services.base import RequestContext
-from mocklambda.services.s3 import errors
+from mocklambda.services.s3 import errors, preconditions
 from mocklambda.services.s3.common import S3OperationsBase, canonical_user_id, now
 from mocklambda.services.s3.copy import parse_copy_source
 from mocklambda.services.s3.models import (
@@ -60,7 +59,6 @@ COPY_RANGE_SYNTAX = (
     "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the "
     "zero-based offsets of the first and last bytes to copy"
 )
-PRECONDITION_FAILED = "At least one of the pre-conditions you specified did not hold"
 _COPY_RANGE = re.compile(r"^bytes=(\d+)-(\d+)$")
 
 
@@ -90,22 +88,11 @@ def _check_part_number(number: int) -> None:
         raise errors.invalid_argument(PART_NUMBER_RANGE, "partNumber", str(number))
 
 
-def _content_md5(value: str | None) -> bytes | None:
-    """The digest a Content-MD5 header claims; InvalidDigest when it is not a base64 MD5."""
-    if value is None:
-        return None
-    try:
-        digest = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        digest = b""
-    if len(digest) != 16:
-        raise AwsError("InvalidDigest", "The Content-MD5 you specified was invalid.", 400, fields={"Content-MD5": value})
-    return digest
 
 
 def _check_part_body(params: dict[str, Any], body: StoredBody, claimed: dict[str, str]) -> None:
     """The stored part against the Content-MD5 and x-amz-checksum-* the client sent (BadDigest)."""
-    expected = _content_md5(params.get("ContentMD5"))
+    expected = preconditions.content_md5(params.get("ContentMD5"))
     calculated = bytes.fromhex(body.md5_hex)
     if expected is not None and expected != calculated:
         raise AwsError(
@@ -178,7 +165,7 @@ class MultipartOperations(S3OperationsBase):
                     raise errors.no_such_upload(upload_id)
                 if any(upload.parts.get(part.part_number) is not part for part in chosen):
                     raise _invalid_part(upload_id, chosen[0])
-                _check_write_conditions(bucket, upload.key, params)
+                preconditions.check_write_conditions(bucket, upload.key, params)
             except AwsError:
                 self.storage.delete(body.path)
                 raise
@@ -226,7 +213,7 @@ class MultipartOperations(S3OperationsBase):
         with self.store.lock:
             bucket = self.bucket_for(context, params["Bucket"])
             self._upload(bucket, params["Key"], params["UploadId"])
-        _content_md5(params.get("ContentMD5"))  # a malformed header fails before the body is stored
+        preconditions.content_md5(params.get("ContentMD5"))  # a malformed header fails before the body is stored
         claimed = {alg: params[f"Checksum{alg}"] for alg in CHECKSUM_ALGORITHMS if params.get(f"Checksum{alg}")}
         body = self.storage.write(data, checksums=claimed)
         try:
@@ -433,19 +420,6 @@ def _composite_checksums(upload: MultipartUpload, parts: list[Part]) -> dict[str
     return {algorithm: f"{base64.b64encode(digest).decode()}-{len(parts)}"}
 
 
-def _check_write_conditions(bucket: Bucket, key: str, params: dict[str, Any]) -> None:
-    """CompleteMultipartUpload's conditional writes, as PutObject's: If-None-Match: * (only if the key has no
-    object) and If-Match: <etag> (only over that object; NoSuchKey when there is none)."""
-    current = bucket.current(key)
-    existing = current if current is not None and not current.delete_marker else None
-    if params.get("IfNoneMatch") is not None and existing is not None:
-        raise AwsError("PreconditionFailed", PRECONDITION_FAILED, 412, fields={"Condition": "If-None-Match"})
-    if_match = params.get("IfMatch")
-    if if_match is not None:
-        if existing is None:
-            raise errors.no_such_key(key)
-        if _strip_quotes(if_match) not in (_strip_quotes(existing.etag), "*"):
-            raise AwsError("PreconditionFailed", PRECONDITION_FAILED, 412, fields={"Condition": "If-Match"})
 
 
 def _copy_range(value: str | None, size: int) -> tuple[int, int]:

@@ -10,7 +10,6 @@ What it must not do: know about the destinations of notifications, or keep objec
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
@@ -19,7 +18,7 @@ from typing import Any
 
 from mocklambda.protocol import AwsError
 from mocklambda.services.base import RequestContext
-from mocklambda.services.s3 import errors
+from mocklambda.services.s3 import errors, preconditions
 from mocklambda.services.s3.common import S3OperationsBase, new_version_id, now
 from mocklambda.services.s3.models import NULL_VERSION, Bucket, S3Object
 from mocklambda.services.s3.storage import SUPPORTED_CHECKSUMS
@@ -48,7 +47,6 @@ STORAGE_CLASSES = frozenset(
 MAX_DELETE_KEYS = 1000
 MAX_KEY_LENGTH = 1024  # bytes of UTF-8
 MAX_METADATA_SIZE = 2048  # bytes of user metadata names and values
-PRECONDITION_FAILED = "At least one of the pre-conditions you specified did not hold"
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -60,7 +58,7 @@ class ObjectOperations(S3OperationsBase):
             self.bucket_for(context, bucket_name)  # before writing the body: a missing bucket costs nothing
         check_key(key)
         metadata = _metadata(params)
-        expected_md5 = _content_md5(params.get("ContentMD5"))
+        expected_md5 = preconditions.content_md5(params.get("ContentMD5"))
         storage_class = _storage_class(params.get("StorageClass"))
         tags = parse_tagging(params.get("Tagging"))
         claimed = {
@@ -82,7 +80,7 @@ class ObjectOperations(S3OperationsBase):
             checksums = _checked_checksums(claimed, stored.checksums)
             with self.store.lock:
                 bucket = self.bucket_for(context, bucket_name)
-                _check_write_conditions(bucket, key, params)
+                preconditions.check_write_conditions(bucket, key, params)
                 obj = S3Object(
                     key=key,
                     version_id=self.version_id_for_write(bucket),
@@ -309,20 +307,20 @@ def check_read_conditions(obj: S3Object, params: dict[str, Any], prefix: str = "
     if_modified = params.get(f"{prefix}IfModifiedSince")
     header = "x-amz-copy-source-" if prefix else ""
     if if_match is not None:
-        if not _etag_matches(if_match, obj.etag):
-            raise _precondition_failed(f"{header}If-Match")
+        if not preconditions.etag_matches(if_match, obj.etag):
+            raise preconditions.precondition_failed(f"{header}If-Match")
     elif if_unmodified is not None and obj.last_modified > _aware(if_unmodified):
-        raise _precondition_failed(f"{header}If-Unmodified-Since")
+        raise preconditions.precondition_failed(f"{header}If-Unmodified-Since")
     not_modified: str | None = None
     if if_none_match is not None:
-        if _etag_matches(if_none_match, obj.etag):
+        if preconditions.etag_matches(if_none_match, obj.etag):
             not_modified = "If-None-Match"
     elif if_modified is not None and obj.last_modified <= _aware(if_modified):
         not_modified = "If-Modified-Since"
     if not_modified is None:
         return
     if prefix:
-        raise _precondition_failed(f"{header}{not_modified}")
+        raise preconditions.precondition_failed(f"{header}{not_modified}")
     raise AwsError(
         "NotModified",
         "Not Modified",
@@ -334,13 +332,8 @@ def check_read_conditions(obj: S3Object, params: dict[str, Any], prefix: str = "
 # ---------------------------------------------------------------- helpers
 
 
-def _precondition_failed(condition: str) -> AwsError:
-    return AwsError("PreconditionFailed", PRECONDITION_FAILED, 412, fields={"Condition": condition})
 
 
-def _etag_matches(condition: str, etag: str) -> bool:
-    wanted = {value.strip().strip('"') for value in condition.split(",")}
-    return "*" in wanted or etag.strip('"') in wanted
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -379,18 +372,6 @@ def check_key(key: str) -> None:
         )
 
 
-def _content_md5(value: str | None) -> bytes | None:
-    if value is None:
-        return None
-    try:
-        digest = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        digest = b""
-    if len(digest) != 16:
-        raise AwsError(
-            "InvalidDigest", "The Content-MD5 you specified was invalid.", 400, fields={"Content-MD5": value}
-        )
-    return digest
 
 
 def _storage_class(value: str | None) -> str:
@@ -417,18 +398,6 @@ def _checked_checksums(claimed: dict[str, str], computed: dict[str, str]) -> dic
     return {**computed, **claimed}
 
 
-def _check_write_conditions(bucket: Bucket, key: str, params: dict[str, Any]) -> None:
-    """PutObject's conditional writes: If-None-Match: * (create only) and If-Match: <etag>."""
-    current = bucket.current(key)
-    exists = current is not None and not current.delete_marker
-    if params.get("IfNoneMatch") is not None and exists:
-        raise _precondition_failed("If-None-Match")
-    if_match = params.get("IfMatch")
-    if if_match is not None:
-        if not exists or current is None:
-            raise errors.no_such_key(key)
-        if not _etag_matches(if_match, current.etag):
-            raise _precondition_failed("If-Match")
 
 
 def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
